@@ -1,0 +1,13 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("himaya.dashboard.urls")),
+    path("accounts/", include("himaya.accounts.urls")),
+    path("agencies/", include("himaya.agencies.urls")),
+    path("people/", include("himaya.people.urls")),
+    path("access/", include("himaya.access.urls")),
+    path("audit/", include("himaya.audit.urls")),
+    path("api/v1/", include("himaya.api.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+]

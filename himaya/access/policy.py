@@ -1,0 +1,233 @@
+"""THE access policy: the one place that decides who sees and does what.
+
+Default deny. Rules are declared per (model, action) with `@rule`; each returns a `Q` that selects
+the rows the actor may act on (or None when it does not apply to this actor). The rows an actor
+may see are the union of the applicable rules. Apps add rules by declaring them in their own
+`rules.py` (imported by `AccessConfig.ready`), never by editing views.
+
+Views, API endpoints, exports, commands and tasks load protected objects only through
+`visible`, `get_for` and `require`. An object outside the actor's scope is a 404, and the attempt
+is audited as a denial. Reads of models holding personal data are audited as reads.
+
+Non-object permissions (e.g. "audit.browse", "staff.manage") are declared with `permission`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from himaya.accounts.roles import Role
+
+M = TypeVar("M", bound=models.Model)
+ScopeFn = Callable[[Any], Q | None]
+
+VIEW = "view"
+CHANGE = "change"
+DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class Rule:
+    model: type[models.Model]
+    action: str
+    name: str
+    roles: frozenset[Role] | None
+    scope: ScopeFn
+
+    def q_for(self, actor: Any) -> Q | None:
+        if self.roles is not None and not actor.has_role(*self.roles):
+            return None
+        return self.scope(actor)
+
+
+_RULES: dict[tuple[type[models.Model], str], list[Rule]] = {}
+_PERMISSIONS: dict[str, frozenset[Role]] = {}
+_CREATE_RULES: dict[type[models.Model], list[tuple[frozenset[Role], Callable[..., bool] | None]]] = {}
+# model -> names of its fields that hold personal values: reads of these models are audited.
+PERSONAL_MODELS: dict[type[models.Model], tuple[str, ...]] = {}
+# models whose out-of-scope records a coordinator may open with a reason (break-glass).
+BREAK_GLASS_MODELS: set[type[models.Model]] = set()
+
+
+def rule(
+    model: type[models.Model], *actions: str, roles: Iterable[Role] | None = None
+) -> Callable[[ScopeFn], ScopeFn]:
+    """Declare that actors (holding one of `roles`, if given) may do `actions` on the rows `scope` selects."""
+
+    def decorator(fn: ScopeFn) -> ScopeFn:
+        role_set = frozenset(roles) if roles is not None else None
+        for action in actions or (VIEW,):
+            _RULES.setdefault((model, action), []).append(
+                Rule(model=model, action=action, name=fn.__name__, roles=role_set, scope=fn)
+            )
+        return fn
+
+    return decorator
+
+
+def permission(name: str, roles: Iterable[Role]) -> None:
+    """Declare a non-object permission held by any of `roles`."""
+    _PERMISSIONS[name] = frozenset(roles)
+
+
+def creator(model: type[models.Model], roles: Iterable[Role], check: Callable[..., bool] | None = None) -> None:
+    """Declare who may create `model` objects; `check(actor, **context)` may narrow it further."""
+    _CREATE_RULES.setdefault(model, []).append((frozenset(roles), check))
+
+
+def personal(model: type[models.Model], fields: Iterable[str], *, break_glass: bool = False) -> None:
+    """Mark `model` as holding personal data in `fields`: reads through the policy are audited."""
+    PERSONAL_MODELS[model] = tuple(fields)
+    if break_glass:
+        BREAK_GLASS_MODELS.add(model)
+
+
+def rules_for(model: type[models.Model], action: str) -> list[Rule]:
+    return list(_RULES.get((model, action), []))
+
+
+def is_active_actor(actor: Any) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False) and getattr(actor, "is_active", False)
+
+
+def has_permission(actor: Any, name: str) -> bool:
+    if not is_active_actor(actor):
+        return False
+    roles = _PERMISSIONS.get(name)
+    return roles is not None and actor.has_role(*roles)
+
+
+def scope_q(actor: Any, model: type[models.Model], action: str = VIEW) -> Q | None:
+    """The union of what the applicable rules allow, or None when nothing is allowed."""
+    if not is_active_actor(actor):
+        return None
+    combined: Q | None = None
+    for r in _RULES.get((model, action), []):
+        q = r.q_for(actor)
+        if q is None:
+            continue
+        combined = q if combined is None else combined | q
+    if model in BREAK_GLASS_MODELS and action == VIEW:
+        from himaya.access.break_glass import active_grant_q
+
+        grant_q = active_grant_q(actor, model)
+        if grant_q is not None:
+            combined = grant_q if combined is None else combined | grant_q
+    return combined
+
+
+def visible(actor: Any, model: type[M], action: str = VIEW) -> QuerySet[M]:
+    """Every `model` row the actor may `action` (default: view). Start every protected query here."""
+    q = scope_q(actor, model, action)
+    manager = model._default_manager
+    if q is None:
+        return manager.none()
+    return manager.filter(q).distinct() if _needs_distinct(q) else manager.filter(q)
+
+
+def _needs_distinct(q: Q) -> bool:
+    # Rules that cross a to-many relation ("__" through a reverse FK) can duplicate rows.
+    def walk(node: Any) -> bool:
+        if isinstance(node, Q):
+            return any(walk(child) for child in node.children)
+        if isinstance(node, tuple):
+            return "__" in node[0] and not node[0].endswith(("__in", "__exact", "__isnull"))
+        return False
+
+    return walk(q)
+
+
+def can(actor: Any, action: str, obj: models.Model) -> bool:
+    if obj.pk is None:
+        return False
+    return visible(actor, type(obj), action).filter(pk=obj.pk).exists()
+
+
+def can_create(actor: Any, model: type[models.Model], **context: Any) -> bool:
+    if not is_active_actor(actor):
+        return False
+    for roles, check in _CREATE_RULES.get(model, []):
+        if actor.has_role(*roles) and (check is None or check(actor, **context)):
+            return True
+    return False
+
+
+def _audit_denial(actor: Any, action: str, model: type[models.Model], pk: Any) -> None:
+    from himaya.audit.services import audit_record
+
+    audit_record(
+        actor=actor if is_active_actor(actor) else None,
+        action=f"{model._meta.label_lower}.{action}",
+        object_type=model._meta.label_lower,
+        object_id=str(pk),
+        outcome="denied",
+    )
+
+
+def audit_read(actor: Any, obj: models.Model, *, action: str = VIEW) -> None:
+    """Record a read of a personal-data object (no-op for other models)."""
+    fields = PERSONAL_MODELS.get(type(obj))
+    if fields is None:
+        return
+    from himaya.audit.services import audit_record
+
+    audit_record(actor=actor, action=f"{obj._meta.label_lower}.{action}", obj=obj, fields=fields)
+
+
+def audit_list(actor: Any, model: type[models.Model], objects: Iterable[models.Model], *, action: str = "list") -> None:
+    """Record that a page or export showed these personal-data rows (their ids, not their values)."""
+    fields = PERSONAL_MODELS.get(model)
+    if fields is None:
+        return
+    ids = [str(o.pk) for o in objects]
+    if not ids:
+        return
+    from himaya.audit.services import audit_record
+
+    audit_record(
+        actor=actor,
+        action=f"{model._meta.label_lower}.{action}",
+        object_type=model._meta.label_lower,
+        fields=fields,
+        detail="ids:" + ",".join(ids),
+    )
+
+
+def get_for(actor: Any, model: type[M], pk: Any, action: str = VIEW, *, audit: bool = True) -> M:
+    """Load one object the actor may `action`, or raise Http404 (and audit the denial).
+
+    Reads of personal-data models are audited as `<model>.view`.
+    """
+    try:
+        obj = visible(actor, model, action).filter(pk=pk).first()
+    except (ValueError, TypeError):
+        obj = None
+    if obj is None:
+        _audit_denial(actor, action, model, pk)
+        raise Http404(_("Not found."))
+    if audit:
+        audit_read(actor, obj, action=action)
+    return obj
+
+
+def require(actor: Any, action: str, obj: models.Model) -> None:
+    """Raise Http404 unless the actor may `action` this object (denial audited)."""
+    if not can(actor, action, obj):
+        _audit_denial(actor, action, type(obj), obj.pk)
+        raise Http404(_("Not found."))
+
+
+def require_permission(actor: Any, name: str) -> None:
+    """Raise Http404 unless the actor holds the non-object permission `name`."""
+    if not has_permission(actor, name):
+        from himaya.audit.services import audit_record
+
+        audit_record(actor=actor if is_active_actor(actor) else None, action=name, outcome="denied")
+        raise Http404(_("Not found."))

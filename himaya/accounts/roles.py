@@ -1,0 +1,33 @@
+"""Roles a staff member can hold within their agency (Django-free)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    FIRST_RESPONDER = "first_responder"
+    CASE_WORKER = "case_worker"
+    SUPERVISOR = "supervisor"
+    NRM_COORDINATOR = "nrm_coordinator"
+    SERVICE_PROVIDER = "service_provider"
+    ANALYST = "analyst"
+    AUDITOR = "auditor"
+    AGENCY_ADMIN = "agency_admin"
+    SYSTEM_ADMIN = "system_admin"
+
+
+# Roles whose holders see personal data about victims; they must use MFA.
+PERSONAL_DATA_ROLES = frozenset(
+    {
+        Role.FIRST_RESPONDER,
+        Role.CASE_WORKER,
+        Role.SUPERVISOR,
+        Role.NRM_COORDINATOR,
+        Role.SERVICE_PROVIDER,
+        Role.AGENCY_ADMIN,
+        Role.SYSTEM_ADMIN,
+    }
+)
+# Auditors read the audit trail (who did what), which names staff; MFA protects it too.
+MFA_REQUIRED_ROLES = PERSONAL_DATA_ROLES | {Role.AUDITOR}

@@ -1,0 +1,140 @@
+"""Writing audit events. Call `audit_record` inside the transaction of the action it records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+from django.db import models, transaction
+from django.utils import timezone
+
+from himaya.audit.models import AuditChainHead, AuditEvent
+from himaya.core.context import current_request_id
+
+GENESIS_HASH = hashlib.sha256(b"himaya-audit-genesis-v1").hexdigest()
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def micros(when: dt.datetime) -> int:
+    """Microseconds since the epoch: the timestamp form that is hashed (backend-independent)."""
+    if timezone.is_naive(when):
+        when = when.replace(tzinfo=dt.UTC)
+    delta = when - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def canonical_bytes(
+    *,
+    seq: int,
+    occurred_us: int,
+    actor_id: int | None,
+    actor_agency_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    owner_agency_id: int | None,
+    request_id: str,
+    fields: str,
+    outcome: str,
+    detail: str,
+    prev_hash: str,
+) -> bytes:
+    """The pinned serialisation every event's hash covers (a JSON array, fixed order, v1)."""
+    return orjson.dumps(
+        [
+            1,
+            seq,
+            occurred_us,
+            actor_id,
+            actor_agency_id,
+            action,
+            object_type,
+            object_id,
+            owner_agency_id,
+            request_id,
+            fields,
+            outcome,
+            detail,
+            prev_hash,
+        ]
+    )
+
+
+def event_hash(payload: bytes, prev_hash: str) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + payload).hexdigest()
+
+
+def _object_ref(obj: models.Model | None) -> tuple[str, str, int | None]:
+    if obj is None:
+        return "", "", None
+    owner = getattr(obj, "owner_agency_id", None)
+    return obj._meta.label_lower, str(obj.pk), owner
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    owner_agency_id: int | None = None,
+    fields: Iterable[str] = (),
+    outcome: str = "ok",
+    detail: str = "",
+    request_id: str | None = None,
+) -> AuditEvent:
+    """Append one event to the chain.
+
+    `actor` is a user, or None for the system (commands, tasks). Only field *names* go in
+    `fields`; `detail` must never hold personal values.
+    """
+    if obj is not None:
+        object_type, object_id, owner = _object_ref(obj)
+        owner_agency_id = owner_agency_id if owner_agency_id is not None else owner
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    actor_agency_id = getattr(actor, "agency_id", None) if actor is not None else None
+    field_names = ",".join(sorted(set(fields)))
+    rid = request_id if request_id is not None else current_request_id()
+    with transaction.atomic():
+        # The head row is the lock: one appender at a time, so every event names its true predecessor.
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        seq = head.seq + 1
+        now = timezone.now()
+        payload = canonical_bytes(
+            seq=seq,
+            occurred_us=micros(now),
+            actor_id=actor_id,
+            actor_agency_id=actor_agency_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            owner_agency_id=owner_agency_id,
+            request_id=rid,
+            fields=field_names,
+            outcome=outcome,
+            detail=detail,
+            prev_hash=head.hash,
+        )
+        digest = event_hash(payload, head.hash)
+        event = AuditEvent.objects.create(
+            seq=seq,
+            occurred_at=now,
+            actor_id=actor_id,
+            actor_agency_id=actor_agency_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            owner_agency_id=owner_agency_id,
+            request_id=rid,
+            fields=field_names,
+            outcome=outcome,
+            detail=detail,
+            prev_hash=head.hash,
+            hash=digest,
+        )
+        AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=digest)
+    return event
