@@ -1,0 +1,1 @@
+// Himaya front-end behaviour (no inline scripts: CSP forbids them).
