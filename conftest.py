@@ -25,7 +25,7 @@ def _test_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture
-def cast(db):  # noqa: ANN001, ANN201
+def cast(db):
     from himaya.testing import make_cast
 
     return make_cast()

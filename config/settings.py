@@ -46,7 +46,9 @@ SECRET_KEY = env("SECRET_KEY", "")
 # `himaya check` refuses to pass a production deployment without its own SECRET_KEY.
 SECRET_KEY_MISSING = not SECRET_KEY
 if not SECRET_KEY:
-    SECRET_KEY = ("unset-" + os.urandom(32).hex()) if IS_PRODUCTION else f"insecure-{HIMAYA_ENV}-key-never-in-production"
+    SECRET_KEY = (
+        ("unset-" + os.urandom(32).hex()) if IS_PRODUCTION else f"insecure-{HIMAYA_ENV}-key-never-in-production"
+    )
 
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -227,9 +229,7 @@ WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 # The keyring holds the data-encryption keys and the blind-index key; the audit signing key
 # signs checkpoints. Both live outside the database and outside the settings.
 HIMAYA_KEYRING_FILE = Path(env("HIMAYA_KEYRING_FILE", str(VAR_DIR / "keys" / "keyring.json")))
-HIMAYA_AUDIT_SIGNING_KEY_FILE = Path(
-    env("HIMAYA_AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "audit-signing.key"))
-)
+HIMAYA_AUDIT_SIGNING_KEY_FILE = Path(env("HIMAYA_AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "audit-signing.key")))
 HIMAYA_AUDIT_CHECKPOINT_DIR = Path(env("HIMAYA_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "checkpoints")))
 
 # --- API ------------------------------------------------------------------------------------
@@ -273,7 +273,9 @@ TASKS = {
 }
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if not IS_PRODUCTION else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if not IS_PRODUCTION
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)

@@ -26,8 +26,8 @@ from himaya.accounts.models import User, UserRole
 from himaya.accounts.roles import Role
 from himaya.agencies.models import Agency, AgencyType
 
-CAST_PASSWORD = "correct horse battery staple 42"
-CAST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+CAST_PASSWORD = "correct horse battery staple 42"  # noqa: S105
+CAST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 
 AGENCIES = {
     "epc": ("مركز حماية العمالة الوافدة", "Expatriate Workers Protection Centre", AgencyType.PROTECTION_CENTRE, ""),
@@ -36,7 +36,12 @@ AGENCIES = {
     "ngo": ("جمعية حقوق العمال", "Migrant Workers Rights Society", AgencyType.NGO, ""),
     "embassy_in": ("سفارة الهند", "Embassy of India", AgencyType.EMBASSY, "IN"),
     "embassy_ph": ("سفارة الفلبين", "Embassy of the Philippines", AgencyType.EMBASSY, "PH"),
-    "partner": ("اللجنة الوطنية لمنع الاتجار بالبشر - الأردن", "Jordan National Committee", AgencyType.PARTNER_NRM, "JO"),
+    "partner": (
+        "اللجنة الوطنية لمنع الاتجار بالبشر - الأردن",
+        "Jordan National Committee",
+        AgencyType.PARTNER_NRM,
+        "JO",
+    ),
 }
 
 USERS = {

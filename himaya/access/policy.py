@@ -56,9 +56,7 @@ PERSONAL_MODELS: dict[type[models.Model], tuple[str, ...]] = {}
 BREAK_GLASS_MODELS: set[type[models.Model]] = set()
 
 
-def rule(
-    model: type[models.Model], *actions: str, roles: Iterable[Role] | None = None
-) -> Callable[[ScopeFn], ScopeFn]:
+def rule(model: type[models.Model], *actions: str, roles: Iterable[Role] | None = None) -> Callable[[ScopeFn], ScopeFn]:
     """Declare that actors (holding one of `roles`, if given) may do `actions` on the rows `scope` selects."""
 
     def decorator(fn: ScopeFn) -> ScopeFn:

@@ -13,6 +13,7 @@ from himaya.agencies.models import Agency
 from himaya.audit.models import AuditEvent
 from himaya.people.models import Person
 
+
 # --- Agencies: the directory is open to every signed-in member of the NRM. -----------------
 @rule(Agency, VIEW)
 def any_staff_sees_the_directory(actor: Any) -> Q:
@@ -57,6 +58,7 @@ def own_agency_people(actor: Any) -> Q:
 
 
 creator(Person, roles=[Role.FIRST_RESPONDER, Role.CASE_WORKER, Role.SUPERVISOR, Role.NRM_COORDINATOR])
+
 
 # --- Audit log -----------------------------------------------------------------------------
 @rule(AuditEvent, VIEW, roles=[Role.AUDITOR])

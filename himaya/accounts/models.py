@@ -42,7 +42,9 @@ class User(AbstractBaseUser):
         "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="staff"
     )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
-    language = models.CharField(_("language"), max_length=8, choices=[("ar", "العربية"), ("en", "English")], default="ar")
+    language = models.CharField(
+        _("language"), max_length=8, choices=[("ar", "العربية"), ("en", "English")], default="ar"
+    )
     calendar = models.CharField(
         _("calendar"), max_length=20, choices=CalendarPreference.choices, default=CalendarPreference.GREGORIAN_HIJRI
     )

@@ -15,9 +15,11 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:  # type: ignore[override]
         # Counts at most COUNT_CAP + 1 rows; "10,001" reads as "more than 10,000".
-        return len(self.object_list[: COUNT_CAP + 1].values_list("pk", flat=True)) if hasattr(
-            self.object_list, "values_list"
-        ) else len(self.object_list)
+        return (
+            len(self.object_list[: COUNT_CAP + 1].values_list("pk", flat=True))
+            if hasattr(self.object_list, "values_list")
+            else len(self.object_list)
+        )
 
 
 class CappedPageNumberPagination(PageNumberPagination):

@@ -40,9 +40,8 @@ class SecurityHeadersMiddleware:
         if request.path.startswith("/api/v1/docs"):
             # Swagger UI (vendored) needs inline styles.
             response.setdefault(
-                "Content-Security-Policy", settings.CONTENT_SECURITY_POLICY.replace(
-                    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
-                )
+                "Content-Security-Policy",
+                settings.CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
             )
         else:
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)

@@ -1,0 +1,28 @@
+"""Reads of person records, always starting from the access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from himaya.access import policy
+from himaya.core.fields import blind_index_for
+from himaya.people.models import Person
+
+
+def person_list(*, actor: Any, document: str = "", phone: str = "", nationality: str = "") -> QuerySet[Person]:
+    """People the actor may see, optionally narrowed by exact document number or phone (blind index)."""
+    qs = policy.visible(actor, Person)
+    if document:
+        qs = qs.filter(document_number_index=blind_index_for(Person, "document_number_index", document) or "-")
+    if phone:
+        qs = qs.filter(phone_index=blind_index_for(Person, "phone_index", phone) or "-")
+    if nationality:
+        qs = qs.filter(nationality=nationality.upper())
+    return qs.order_by("-created_at", "-pk")
+
+
+def person_get(*, actor: Any, pk: Any) -> Person:
+    """One person, or Http404 when outside the actor's scope. The read is audited."""
+    return policy.get_for(actor, Person, pk)
