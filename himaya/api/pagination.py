@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 COUNT_CAP = 10_000
 
@@ -15,11 +15,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:  # type: ignore[override]
         # Counts at most COUNT_CAP + 1 rows; "10,001" reads as "more than 10,000".
-        return (
-            len(self.object_list[: COUNT_CAP + 1].values_list("pk", flat=True))
-            if hasattr(self.object_list, "values_list")
-            else len(self.object_list)
-        )
+        rows: Any = self.object_list
+        return len(rows[: COUNT_CAP + 1].values_list("pk", flat=True)) if hasattr(rows, "values_list") else len(rows)
 
 
 class CappedPageNumberPagination(PageNumberPagination):
@@ -31,3 +28,12 @@ class CappedPageNumberPagination(PageNumberPagination):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count"]["description"] = f"Exact up to {COUNT_CAP}; {COUNT_CAP + 1} means more."
         return response
+
+
+class AuditCursorPagination(CursorPagination):
+    """Newest first by sequence number; stable under concurrent appends and cheap on a huge table."""
+
+    ordering = "-seq"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401
+"""The REST API, mounted at /api/v1/ (see docs: /api/v1/docs/)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import SimpleRouter
+
+from himaya.api import views
 
 app_name = "api"
 
-urlpatterns: list = []
+router = SimpleRouter()
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("people", views.PersonViewSet, basename="person")
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("audit/events/", views.AuditEventListView.as_view(), name="audit-event-list"),
+    path("staff/", views.StaffListView.as_view(), name="staff-list"),
+    # The schema and its docs need a signed-in caller too: the API's shape is not public information.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated]),
+        name="docs",
+    ),
+    *router.urls,
+]

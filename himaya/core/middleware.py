@@ -46,7 +46,8 @@ class SecurityHeadersMiddleware:
         else:
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-        if request.user.is_authenticated if hasattr(request, "user") else False:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
             # Pages with personal data must not linger in shared browser caches.
             response.setdefault("Cache-Control", "no-store")
         return response

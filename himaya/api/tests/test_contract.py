@@ -1,0 +1,185 @@
+"""Contract tests: real responses must match the OpenAPI schema, and the schema matches its snapshot.
+
+After a deliberate API change, regenerate the snapshot:
+
+    UPDATE_API_SNAPSHOT=1 .venv/bin/pytest himaya/api/tests/test_contract.py
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
+from jsonschema import Draft202012Validator
+
+from himaya.accounts.testing import login
+from himaya.api.models import IdempotencyRecord
+
+SNAPSHOT = Path(__file__).with_name("openapi.json")
+
+
+def generate_schema() -> dict[str, Any]:
+    # English, so enum labels and descriptions do not depend on the default language.
+    with translation.override("en"):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(json.dumps(schema, default=str))
+
+
+def strict_json_schema(node: Any) -> Any:
+    """OpenAPI 3.0 -> JSON Schema: `nullable` becomes a null type, and objects forbid undeclared keys
+    (so a field added to a response but not to the schema fails the contract)."""
+    if isinstance(node, list):
+        return [strict_json_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: strict_json_schema(v) for k, v in node.items()}
+    if out.pop("nullable", False):
+        if "type" in out:
+            out["type"] = [out["type"], "null"]
+            if "enum" in out:
+                out["enum"] = [*out["enum"], None]
+        else:
+            out = {"anyOf": [out, {"type": "null"}]}
+    if "properties" in out and "additionalProperties" not in out:
+        out["additionalProperties"] = False
+    return out
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker) -> dict[str, Any]:
+    with django_db_blocker.unblock():
+        return generate_schema()
+
+
+class Contract:
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+        self.components = strict_json_schema(schema["components"])
+        self.checked: set[tuple[str, str, str]] = set()
+
+    def operation_path(self, path: str) -> str:
+        for template in self.schema["paths"]:
+            pattern = "^" + re.sub(r"\{[^}]+\}", r"[^/]+", template) + "$"
+            if re.match(pattern, path):
+                return template
+        raise AssertionError(f"{path} is not in the schema")
+
+    def check(self, response: Any, method: str = "get") -> dict[str, Any]:
+        path = response.wsgi_request.path
+        template = self.operation_path(path)
+        status = str(response.status_code)
+        responses = self.schema["paths"][template][method]["responses"]
+        assert status in responses, f"{method.upper()} {template} answered {status}, not in the schema"
+        declared = copy.deepcopy(responses[status]["content"]["application/json"]["schema"])
+        body = response.json()
+        validator = Draft202012Validator({**strict_json_schema(declared), "components": self.components})
+        errors = sorted(validator.iter_errors(body), key=str)
+        assert not errors, f"{method.upper()} {path} {status}: " + "; ".join(e.message for e in errors[:5])
+        self.checked.add((template, method, status))
+        return body
+
+
+def test_the_schema_matches_the_committed_snapshot(schema) -> None:
+    if os.environ.get("UPDATE_API_SNAPSHOT"):
+        SNAPSHOT.write_text(json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    committed = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    changed = sorted(
+        {
+            f"paths.{p}"
+            for p in committed["paths"].keys() | schema["paths"].keys()
+            if committed["paths"].get(p) != schema["paths"].get(p)
+        }
+        | {
+            f"components.schemas.{c}"
+            for c in committed["components"]["schemas"].keys() | schema["components"]["schemas"].keys()
+            if committed["components"]["schemas"].get(c) != schema["components"]["schemas"].get(c)
+        }
+    )
+    assert committed == schema, (
+        f"The API changed ({', '.join(changed) or 'elsewhere'}): review, then UPDATE_API_SNAPSHOT=1"
+    )
+
+
+def test_the_schema_declares_bearer_tokens(schema) -> None:
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["bearerAuth"] == {**schemes["bearerAuth"], "type": "http", "scheme": "bearer"}
+    for template, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"bearerAuth": []} in operation["security"], (template, method)
+            assert {} not in operation["security"], f"{method} {template} must not allow anonymous callers"
+
+
+def test_every_operation_responds_as_its_schema_says(schema, cast, client, bearer, people) -> None:
+    contract = Contract(schema)
+    bob, alice, audrey, dora = (bearer(u) for u in (cast.bob, cast.alice, cast.audrey, cast.dora))
+    maria, rina = people["maria"], people["rina"]
+    epc = cast.agencies["epc"]
+    epc.services.create(service_type="shelter", languages="ar,en,hi")
+
+    contract.check(client.get("/api/v1/me/", **bob))
+    contract.check(client.get("/api/v1/me/"))  # 401
+    contract.check(client.get("/api/v1/agencies/", **bob))
+    contract.check(client.get(f"/api/v1/agencies/{epc.pk}/", **bob))
+    contract.check(client.get("/api/v1/agencies/999999/", **bob))  # 404
+    contract.check(client.get("/api/v1/people/", **bob))
+    contract.check(client.get("/api/v1/people/", {"document": "x" * 41}, **bob))  # 400
+    contract.check(client.get(f"/api/v1/people/{maria.pk}/", **bob))
+    contract.check(client.get(f"/api/v1/people/{rina.pk}/", **bob))  # 404
+
+    def send(method: str, path: str, body: dict[str, Any], headers: dict[str, str], **extra: str) -> Any:
+        call = getattr(client, method)
+        return call(path, json.dumps(body), content_type="application/json", **headers, **extra)
+
+    contract.check(send("post", "/api/v1/people/", {"full_name_arabic": "سارة", "gender": "Feminine"}, alice), "post")
+    contract.check(send("post", "/api/v1/people/", {"phone": "1"}, alice), "post")  # 400
+    contract.check(send("post", "/api/v1/people/", {"given_name_latin": "A"}, alice, HTTP_IDEMPOTENCY_KEY="k"), "post")
+    contract.check(send("post", "/api/v1/people/", {"given_name_latin": "B"}, alice, HTTP_IDEMPOTENCY_KEY="k"), "post")
+    IdempotencyRecord.objects.filter(key="k").update(state="in_flight")
+    contract.check(send("post", "/api/v1/people/", {"given_name_latin": "A"}, alice, HTTP_IDEMPOTENCY_KEY="k"), "post")
+    contract.check(send("patch", f"/api/v1/people/{maria.pk}/", {"nationality": "IN"}, bob), "patch")
+    contract.check(send("patch", f"/api/v1/people/{maria.pk}/", {"date_of_birth": "1990-13-01"}, bob), "patch")
+    contract.check(send("patch", f"/api/v1/people/{rina.pk}/", {"nationality": "IN"}, bob), "patch")  # 404
+
+    contract.check(client.get("/api/v1/audit/events/", **audrey))
+    contract.check(client.get("/api/v1/audit/events/", {"since": "never"}, **audrey))  # 400
+    contract.check(client.get("/api/v1/audit/events/", **bob))  # 404
+    contract.check(client.get("/api/v1/staff/", **dora))
+    contract.check(client.get("/api/v1/staff/", **bob))  # 404
+
+    # Browser sessions get the same shapes.
+    login(client, cast.bob)
+    contract.check(client.get("/api/v1/people/"))
+
+    successes = {(t, m) for t, m, s in contract.checked if s.startswith("2")}
+    declared = {(t, m) for t, ops in schema["paths"].items() for m in ops}
+    assert successes == declared, f"operations never exercised: {declared - successes}"
+    assert {s for _, _, s in contract.checked} >= {"200", "201", "400", "401", "404", "409", "422"}
+
+
+def test_the_schema_and_docs_need_a_signed_in_caller(cast, client, bearer) -> None:
+    assert client.get("/api/v1/schema/").status_code == 401
+    assert client.get("/api/v1/docs/").status_code == 401
+    response = client.get("/api/v1/schema/", {"format": "json"}, **bearer(cast.bob))
+    assert response.status_code == 200
+    assert "/api/v1/people/" in response.json()["paths"]
+
+
+def test_the_docs_page_loads_swagger_from_our_own_static_files(cast, client) -> None:
+    login(client, cast.bob)
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts and all("src=" in attributes for attributes in scripts), "no inline script (CSP)"
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert "http://" not in html and "https://" not in html
+    script = client.get("/api/v1/docs/", {"script": ""})
+    assert script.status_code == 200
+    assert "/api/v1/schema/" in script.content.decode()
