@@ -6,7 +6,10 @@ data. The keyring is a JSON file (path from HIMAYA_KEYRING_FILE) holding:
     {"version": 1,
      "active": "k2",
      "data_keys": {"k1": "<base64 32 bytes>", "k2": "<base64 32 bytes>"},
-     "index_key": "<base64 32 bytes>"}
+     "index_key": "<base64 32 bytes>",
+     "retired": ["k0"]}
+
+`retired` lists ids that were removed, so an id never names two different keys.
 
 Ciphertexts carry the id of the key that made them (``hx1.<kid>.<base64(nonce|ct|tag)>``), so old
 values stay readable after a new key becomes active and `himaya keys rotate` can re-encrypt them
@@ -17,12 +20,17 @@ column, so a value copied into another column does not decrypt.
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
+import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +39,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 PREFIX = "hx1"
 NONCE_BYTES = 12
+FORMAT_VERSION = 1
+_KID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_KID_NUMBER = re.compile(r"k(\d+)")
 
 
 class KeyringError(Exception):
@@ -54,16 +65,19 @@ class Keyring:
     active: str
     data_keys: dict[str, bytes]
     index_key: bytes
+    retired: tuple[str, ...] = ()
     _aead: dict[str, AESGCM] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.active not in self.data_keys:
             raise KeyringError(f"active key {self.active!r} is not in the keyring")
         for kid, key in self.data_keys.items():
-            if len(key) != 32:
+            if not isinstance(key, bytes) or len(key) != 32:
                 raise KeyringError(f"data key {kid!r} must be 32 bytes")
-            if "." in kid or not kid:
-                raise KeyringError(f"key id {kid!r} must be non-empty and contain no dot")
+            if not _KID.fullmatch(kid):
+                raise KeyringError(f"key id {kid!r} must be 1-32 letters, digits, '-' or '_'")
+            if kid in self.retired:
+                raise KeyringError(f"key id {kid!r} is both present and retired")
         if len(self.index_key) < 32:
             raise KeyringError("the blind-index key must be at least 32 bytes")
 
@@ -76,12 +90,16 @@ class Keyring:
     def from_json(cls, text: str) -> Keyring:
         try:
             raw = json.loads(text)
+            version = raw.get("version", FORMAT_VERSION)
+            if version != FORMAT_VERSION:
+                raise KeyringError(f"keyring format version {version!r} is not supported")
             return cls(
                 active=raw["active"],
                 data_keys={kid: _b64d(v) for kid, v in raw["data_keys"].items()},
                 index_key=_b64d(raw["index_key"]),
+                retired=tuple(str(kid) for kid in raw.get("retired", ())),
             )
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise KeyringError(f"malformed keyring: {exc}") from exc
 
     def to_json(self) -> str:
@@ -91,28 +109,71 @@ class Keyring:
                 "active": self.active,
                 "data_keys": {kid: _b64e(k) for kid, k in self.data_keys.items()},
                 "index_key": _b64e(self.index_key),
+                "retired": list(self.retired),
             },
             indent=2,
         )
 
-    def save(self, path: Path) -> None:
-        """Write atomically with owner-only permissions."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(self.to_json())
-        os.replace(tmp, path)
+    @classmethod
+    def load(cls, path: Path) -> Keyring:
+        """Read a keyring file directly (no cache): for key management, which must see the file as it is."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise KeyringError(f"keyring file {path} not found: run `himaya keys init`") from None
+        return cls.from_json(text)
+
+    def save(self, path: Path, *, replace: bool = True) -> bool:
+        """Write atomically (temporary file, fsync, rename, fsync of the folder), owner-only permissions.
+
+        A crash leaves either the old keyring or the new one, never a half-written file. With
+        `replace=False` an existing file is never touched (returns False): two `keys init` at
+        once cannot overwrite each other's keys.
+        """
+        path = Path(path)
+        make_private_dir(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(self.to_json())
+                fh.flush()
+                os.fsync(fh.fileno())
+            if replace:
+                os.replace(tmp, path)
+            else:
+                try:
+                    os.link(tmp, path)  # atomic, and fails if the file exists
+                except FileExistsError:
+                    return False
+                finally:
+                    os.unlink(tmp)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        _fsync_dir(path.parent)
+        return True
 
     def with_new_active_key(self) -> Keyring:
-        """A copy of this keyring with a fresh data key made active (old keys kept for reading)."""
-        n = 1
-        while f"k{n}" in self.data_keys:
-            n += 1
-        kid = f"k{n}"
+        """A copy of this keyring with a fresh data key made active (old keys kept for reading).
+
+        Ids only grow (k1, k2, …), also past retired ids, so an id never names two keys.
+        """
+        used = [int(m.group(1)) for kid in (*self.data_keys, *self.retired) if (m := _KID_NUMBER.fullmatch(kid))]
+        kid = f"k{max(used, default=0) + 1}"
         keys = dict(self.data_keys)
         keys[kid] = AESGCM.generate_key(256)
-        return Keyring(active=kid, data_keys=keys, index_key=self.index_key)
+        return Keyring(active=kid, data_keys=keys, index_key=self.index_key, retired=self.retired)
+
+    def without_key(self, kid: str) -> Keyring:
+        """A copy without data key `kid` (recorded as retired). The active key cannot be removed."""
+        if kid == self.active:
+            raise KeyringError(f"key {kid!r} is the active key and cannot be retired")
+        if kid not in self.data_keys:
+            raise KeyringError(f"no key {kid!r} in the keyring")
+        keys = {k: v for k, v in self.data_keys.items() if k != kid}
+        return Keyring(active=self.active, data_keys=keys, index_key=self.index_key, retired=(*self.retired, kid))
 
     # --- encryption ----------------------------------------------------------------------
     def _cipher(self, kid: str) -> AESGCM:
@@ -126,23 +187,30 @@ class Keyring:
         return cipher
 
     def encrypt(self, plaintext: str, *, context: str) -> str:
+        """AES-256-GCM under the active key; `context` (the column) is authenticated associated data."""
         nonce = os.urandom(NONCE_BYTES)
         ct = self._cipher(self.active).encrypt(nonce, plaintext.encode("utf-8"), context.encode("utf-8"))
         return f"{PREFIX}.{self.active}.{_b64e(nonce + ct)}"
 
     def decrypt(self, token: str, *, context: str) -> str:
+        if not isinstance(token, str):
+            raise DecryptionError("not a Himaya ciphertext")
         try:
             prefix, kid, body = token.split(".", 2)
         except ValueError:
             raise DecryptionError("not a Himaya ciphertext") from None
         if prefix != PREFIX:
             raise DecryptionError("not a Himaya ciphertext")
+        cipher = self._cipher(kid)
         try:
             raw = _b64d(body)
-            plain = self._cipher(kid).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode("utf-8"))
+            if len(raw) < NONCE_BYTES + 16:
+                raise ValueError("too short")
+            plain = cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode("utf-8"))
+            return plain.decode("utf-8")
         except (InvalidTag, ValueError) as exc:
-            raise DecryptionError("ciphertext failed authentication") from exc
-        return plain.decode("utf-8")
+            # Wrong column, altered bytes, or a different key under the same id: all look the same.
+            raise DecryptionError(f"ciphertext failed authentication (key {kid!r}, column {context!r})") from exc
 
     @staticmethod
     def key_id_of(token: str) -> str | None:
@@ -156,25 +224,55 @@ class Keyring:
         return mac.hexdigest()[:40]
 
 
+def make_private_dir(path: Path) -> None:
+    """Create `path` (and parents) owner-only (0700). An existing folder is left as it is."""
+    path = Path(path)
+    if path.is_dir():
+        return
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)  # mkdir's mode is reduced by the umask
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
 _lock = threading.Lock()
-_cached: tuple[Path, float, Keyring] | None = None
+_cached: tuple[str, tuple[int, int, int], Keyring] | None = None
 
 
 def get_keyring() -> Keyring:
-    """The process-wide keyring, reloaded when the file changes (after a rotation)."""
+    """The process-wide keyring, reloaded when the file changes (after a rotation).
+
+    Called for every value read or written, so the common case is one stat() and no lock.
+    """
     global _cached
     from django.conf import settings
 
-    path = Path(settings.HIMAYA_KEYRING_FILE)
+    name = os.fspath(settings.HIMAYA_KEYRING_FILE)
     try:
-        mtime = path.stat().st_mtime
+        st = os.stat(name)
     except FileNotFoundError:
         raise KeyringError(
-            f"keyring file {path} not found: run `himaya keys init` (the demo creates one itself)"
+            f"keyring file {name} not found: run `himaya keys init` (the demo creates one itself)"
         ) from None
+    # The file is replaced (new inode) on every change, so this notices a rotation at once.
+    stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+    cached = _cached
+    if cached is not None and cached[0] == name and cached[1] == stamp:
+        return cached[2]
     with _lock:
-        if _cached is None or _cached[0] != path or _cached[1] != mtime:
-            _cached = (path, mtime, Keyring.from_json(path.read_text(encoding="utf-8")))
+        if _cached is None or _cached[0] != name or _cached[1] != stamp:
+            _cached = (name, stamp, Keyring.from_json(Path(name).read_text(encoding="utf-8")))
         return _cached[2]
 
 
@@ -186,7 +284,25 @@ def reset_keyring_cache() -> None:
 
 def ensure_keyring(path: Path) -> bool:
     """Create a keyring at `path` if none exists. Returns True when one was created."""
+    path = Path(path)
     if path.exists():
         return False
-    Keyring.generate().save(path)
-    return True
+    return Keyring.generate().save(path, replace=False)
+
+
+@contextlib.contextmanager
+def keyring_lock(path: Path) -> Iterator[None]:
+    """Exclusive lock for a read-modify-write of the keyring file (rotation, retirement).
+
+    Without it, two rotations at once could each add a different "k2" and one would be lost
+    together with every value it encrypted.
+    """
+    path = Path(path)
+    make_private_dir(path.parent)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
