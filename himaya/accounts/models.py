@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himaya.accounts.roles import MFA_REQUIRED_ROLES, Role
+from himaya.core.fields import EncryptedTextField
 
 ROLE_LABELS = {
     Role.FIRST_RESPONDER: _("First responder"),
@@ -106,3 +107,95 @@ class UserRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.role}"
+
+
+# --- Second factor ------------------------------------------------------------------------------
+class TotpDevice(models.Model):
+    """A TOTP authenticator app (RFC 6238). One per user; unconfirmed until a first code matches."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = EncryptedTextField(_("secret"))
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second time step a code was accepted for: a code is never accepted twice.
+    last_used_step = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+
+    def __str__(self) -> str:
+        return f"totp:{self.user_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """A single-use recovery code, stored as a keyed hash (the code itself is shown once)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "code_hash"], name="recovery_code_lookup")]
+
+    def __str__(self) -> str:
+        return f"recovery:{self.user_id}:{self.pk}"
+
+
+class ThrottleKind(models.TextChoices):
+    ACCOUNT = "account", _("Account")
+    IP = "ip", _("Client address")
+    MFA = "mfa", _("Second factor")
+
+
+class LoginThrottle(models.Model):
+    """Failed attempts per account (keyed hash of the e-mail, so unknown e-mails count too),
+    per client address, and per user for second-factor codes."""
+
+    kind = models.CharField(max_length=8, choices=ThrottleKind.choices)
+    key = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    window_started = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="login_throttle_unique")]
+        indexes = [models.Index(fields=["window_started"], name="login_throttle_window")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key[:8]}"
+
+
+class Invitation(models.Model):
+    """An invitation to join an agency. The link's token is stored only as a hash."""
+
+    email = models.EmailField(_("e-mail"))
+    full_name = models.CharField(_("full name"), max_length=200)
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+")
+    roles = models.JSONField(_("roles"), default=list)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+
+    def __str__(self) -> str:
+        return f"invitation:{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    def get_role_labels(self) -> list[str]:
+        return [str(ROLE_LABELS[r]) for r in Role if r.value in self.roles]
