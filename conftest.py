@@ -29,3 +29,15 @@ def cast(db):
     from himaya.testing import make_cast
 
     return make_cast()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_flush_pauses_triggers() -> Iterator[None]:
+    """The audit log is append-only in the database; let transactional tests' flush clear it.
+
+    Each flush pauses the triggers, clears the tables, restores them and recreates the chain head.
+    """
+    from himaya.audit.db import flush_pauses_triggers
+
+    with flush_pauses_triggers():
+        yield

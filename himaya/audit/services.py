@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import orjson
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from himaya.audit.models import AuditChainHead, AuditEvent
@@ -16,6 +16,8 @@ from himaya.core.context import current_request_id
 
 GENESIS_HASH = hashlib.sha256(b"himaya-audit-genesis-v1").hexdigest()
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# PostgreSQL advisory lock that serialises appends ("himaya-audit" as a 63-bit number).
+APPEND_LOCK_KEY = int.from_bytes(hashlib.sha256(b"himaya-audit-append").digest()[:8], "big") >> 1
 
 
 def micros(when: dt.datetime) -> int:
@@ -100,6 +102,11 @@ def audit_record(
     field_names = ",".join(sorted(set(fields)))
     rid = request_id if request_id is not None else current_request_id()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Appenders queue on one advisory lock (granted first come, first served) before taking
+            # the head row's lock; several waiters on the row lock alone wake up together and retry.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
         # The head row is the lock: one appender at a time, so every event names its true predecessor.
         head = AuditChainHead.objects.select_for_update().get(pk=1)
         seq = head.seq + 1
@@ -138,3 +145,16 @@ def audit_record(
         )
         AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=digest)
     return event
+
+
+def audit_browse_record(*, actor: Any, what: str, filters: Iterable[str] = (), seq: int | None = None) -> AuditEvent:
+    """Record that `actor` browsed the audit log: which page, which filter *names*, which event."""
+    with transaction.atomic():
+        return audit_record(
+            actor=actor,
+            action="audit.browse",
+            object_type="audit.auditevent" if seq is not None else "",
+            object_id=str(seq) if seq is not None else "",
+            fields=filters,
+            detail=what,
+        )
