@@ -11,13 +11,23 @@ import orjson
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from himaya.audit.models import AuditChainHead, AuditEvent
+from himaya.audit.models import AuditEvent
 from himaya.core.context import current_request_id
 
 GENESIS_HASH = hashlib.sha256(b"himaya-audit-genesis-v1").hexdigest()
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # PostgreSQL advisory lock that serialises appends ("himaya-audit" as a 63-bit number).
 APPEND_LOCK_KEY = int.from_bytes(hashlib.sha256(b"himaya-audit-append").digest()[:8], "big") >> 1
+
+
+# Raw SQL: an append is on the path of every audited request, so it costs three statements.
+_HEAD_SQL = "SELECT seq, hash FROM audit_auditchainhead WHERE id = 1"
+_INSERT_SQL = (
+    "INSERT INTO audit_auditevent (seq, occurred_at, actor_id, actor_agency_id, action, object_type, object_id, "
+    "owner_agency_id, request_id, fields, outcome, detail, prev_hash, hash) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+)
+_ADVANCE_SQL = "UPDATE audit_auditchainhead SET seq = %s, hash = %s WHERE id = 1"
 
 
 def micros(when: dt.datetime) -> int:
@@ -101,15 +111,18 @@ def audit_record(
     actor_agency_id = getattr(actor, "agency_id", None) if actor is not None else None
     field_names = ",".join(sorted(set(fields)))
     rid = request_id if request_id is not None else current_request_id()
-    with transaction.atomic():
+    # No savepoint: if the append fails, the action it records must not commit either.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Appenders queue on one advisory lock (granted first come, first served) before taking
-            # the head row's lock; several waiters on the row lock alone wake up together and retry.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
-        # The head row is the lock: one appender at a time, so every event names its true predecessor.
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-        seq = head.seq + 1
+            # Appenders queue on one advisory lock (first come, first served); each statement in
+            # READ COMMITTED takes a fresh snapshot, so the head read below sees the last append.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
+            cursor.execute(_HEAD_SQL)
+        else:
+            # SQLite: transactions are BEGIN IMMEDIATE (settings), so this writer already holds the lock.
+            cursor.execute(_HEAD_SQL)
+        head_seq, head_hash = cursor.fetchone()
+        seq = head_seq + 1
         now = timezone.now()
         payload = canonical_bytes(
             seq=seq,
@@ -124,26 +137,48 @@ def audit_record(
             fields=field_names,
             outcome=outcome,
             detail=detail,
-            prev_hash=head.hash,
+            prev_hash=head_hash,
         )
-        digest = event_hash(payload, head.hash)
-        event = AuditEvent.objects.create(
-            seq=seq,
-            occurred_at=now,
-            actor_id=actor_id,
-            actor_agency_id=actor_agency_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            owner_agency_id=owner_agency_id,
-            request_id=rid,
-            fields=field_names,
-            outcome=outcome,
-            detail=detail,
-            prev_hash=head.hash,
-            hash=digest,
+        digest = event_hash(payload, head_hash)
+        cursor.execute(
+            _INSERT_SQL,
+            [
+                seq,
+                connection.ops.adapt_datetimefield_value(now),
+                actor_id,
+                actor_agency_id,
+                action,
+                object_type,
+                object_id,
+                owner_agency_id,
+                rid,
+                field_names,
+                outcome,
+                detail,
+                head_hash,
+                digest,
+            ],
         )
-        AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=digest)
+        (event_id,) = cursor.fetchone()
+        cursor.execute(_ADVANCE_SQL, [seq, digest])
+    event = AuditEvent(
+        id=event_id,
+        seq=seq,
+        occurred_at=now,
+        actor_id=actor_id,
+        actor_agency_id=actor_agency_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        owner_agency_id=owner_agency_id,
+        request_id=rid,
+        fields=field_names,
+        outcome=outcome,
+        detail=detail,
+        prev_hash=head_hash,
+        hash=digest,
+    )
+    event._state.adding = False
     return event
 
 
