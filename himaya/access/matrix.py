@@ -64,3 +64,41 @@ class Expect:
 
 # URL names that need no expectation: Django's own machinery with no data behind it.
 EXEMPT = {"set_language"}
+
+
+@dataclass
+class World:
+    """The matrix world: the cast, a person owned by the EPC and one owned by the police.
+
+    `w.alice` etc. are the cast's users; `w.person` is the EPC's person, `w.police_person` the police's.
+    """
+
+    cast: Any
+    person: Any
+    police_person: Any
+
+    def __getattr__(self, name: str) -> Any:
+        cast = self.__dict__.get("cast")
+        if cast is None:
+            raise AttributeError(name)
+        return getattr(cast, name)
+
+
+def build_world(cast: Any = None) -> World:
+    """Build the matrix world (in the test database): the cast unless given, and two people
+    recorded through the people service by alice (EPC) and pete (police)."""
+    from himaya.people.services import person_create
+    from himaya.testing import make_cast
+
+    cast = cast if cast is not None else make_cast()
+    person = person_create(
+        actor=cast.alice,
+        given_name_latin="Maria",
+        family_name_latin="Matrix",
+        document_number="P1234567",
+        phone="+97333123456",
+        nationality="PH",
+        gender="Feminine",
+    )
+    police_person = person_create(actor=cast.pete, given_name_latin="Rina", nationality="IN")
+    return World(cast=cast, person=person, police_person=police_person)

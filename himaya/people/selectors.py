@@ -26,3 +26,29 @@ def person_list(*, actor: Any, document: str = "", phone: str = "", nationality:
 def person_get(*, actor: Any, pk: Any) -> Person:
     """One person, or Http404 when outside the actor's scope. The read is audited."""
     return policy.get_for(actor, Person, pk)
+
+
+def may_use_people_pages(actor: Any) -> bool:
+    """Whether any rule (or break-glass grant) lets the actor see people at all."""
+    return policy.scope_q(actor, Person) is not None
+
+
+def active_break_glass_grant(*, actor: Any, person: Person) -> Any:
+    """The actor's live break-glass grant on this person, if the record is open to them that way."""
+    from django.utils import timezone
+
+    from himaya.access.models import BreakGlassGrant
+
+    if not policy.is_active_actor(actor):
+        return None
+    return (
+        BreakGlassGrant.objects.filter(
+            actor=actor,
+            object_type=Person._meta.label_lower,
+            object_id=str(person.pk),
+            expires_at__gt=timezone.now(),
+            revoked_at__isnull=True,
+        )
+        .order_by("-expires_at")
+        .first()
+    )

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from himaya.people import views
 
 app_name = "people"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.person_list_view, name="list"),
+    path("new/", views.person_create_view, name="create"),
+    path("<int:pk>/", views.person_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.person_edit_view, name="edit"),
+]

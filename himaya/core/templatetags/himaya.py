@@ -1,0 +1,163 @@
+"""Himaya template helpers: policy-aware navigation, dates with the Hijri calendar, country and
+language names in the reader's language.
+
+    {% load himaya %}
+    {% permitted "audit.browse" as can_browse_audit %}
+    {% nav_flags as nav %}
+    {% date_with_hijri person.created_at "DATETIME_FORMAT" %}
+    {{ some_date|hijri }}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as gettext_module
+from functools import lru_cache
+from typing import Any
+
+import pycountry
+from django import template
+from django.utils import formats, timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from himaya.access import policy
+
+register = template.Library()
+
+HIJRI_PREFERENCE = "gregorian_hijri"
+
+
+# --- Policy ----------------------------------------------------------------------------------
+@register.simple_tag(takes_context=True)
+def permitted(context: template.Context, name: str) -> bool:
+    """Whether the signed-in user holds the non-object permission `name` (see access/rules.py)."""
+    return policy.has_permission(_user(context), name)
+
+
+@register.simple_tag(takes_context=True)
+def nav_flags(context: template.Context) -> dict[str, bool]:
+    """Which main-menu entries the user may use; each comes from the access policy."""
+    from himaya.people.models import Person
+
+    user = _user(context)
+    if not policy.is_active_actor(user):
+        return {}
+    return {
+        "people": _has_rule_for(user, Person),
+        "agencies": True,
+        "break_glass": policy.has_permission(user, "break_glass.use"),
+        "staff": policy.has_permission(user, "staff.manage"),
+        "audit": policy.has_permission(user, "audit.browse"),
+        "break_glass_log": policy.has_permission(user, "audit.break_glass"),
+    }
+
+
+def _has_rule_for(user: Any, model: Any) -> bool:
+    return any(r.q_for(user) is not None for r in policy.rules_for(model, policy.VIEW))
+
+
+def _user(context: template.Context) -> Any:
+    user = context.get("user")
+    if user is None and context.get("request") is not None:
+        user = getattr(context["request"], "user", None)
+    return user
+
+
+# --- Dates -----------------------------------------------------------------------------------
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def hijri_text(value: Any, language: str | None = None) -> str:
+    """'19 Jumada al-Akhirah 1448 AH' / '19 جمادى الآخرة 1448 هـ' (Umm al-Qura), or '' if out of range."""
+    from hijridate import Gregorian
+
+    day = _as_date(value)
+    if day is None:
+        return ""
+    try:
+        h = Gregorian(day.year, day.month, day.day).to_hijri()
+    except (OverflowError, ValueError):
+        return ""  # the Umm al-Qura tables cover 1343–1500 AH (1924–2077)
+    if (language or translation.get_language() or "ar").startswith("ar"):
+        return f"{h.day} {h.month_name('ar')} {h.year} {h.notation('ar')}"
+    return f"{h.day} {h.month_name('en')} {h.year} {h.notation('en')}"
+
+
+@register.filter
+def hijri(value: Any) -> str:
+    """The Umm al-Qura Hijri date of a date or datetime (local time), in the current language."""
+    return hijri_text(value)
+
+
+@register.simple_tag(takes_context=True)
+def date_with_hijri(context: template.Context, value: Any, fmt: str = "DATE_FORMAT") -> SafeString | str:
+    """The localised Gregorian date, with the Hijri date beside it when the user prefers both."""
+    if value in (None, ""):
+        return ""
+    shown = timezone.localtime(value) if isinstance(value, dt.datetime) and timezone.is_aware(value) else value
+    gregorian = formats.date_format(shown, fmt)
+    iso = value.isoformat() if isinstance(value, dt.date) else ""
+    user = _user(context)
+    if getattr(user, "calendar", "") == HIJRI_PREFERENCE:
+        h = hijri_text(value)
+        if h:
+            return format_html(
+                '<time datetime="{}">{}</time> <span class="text-body-secondary small hijri">({})</span>',
+                iso,
+                gregorian,
+                h,
+            )
+    return format_html('<time datetime="{}">{}</time>', iso, gregorian)
+
+
+# --- Countries and languages -----------------------------------------------------------------
+@lru_cache(maxsize=4)
+def _country_translation(language: str) -> gettext_module.NullTranslations:
+    try:
+        return gettext_module.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:
+        return gettext_module.NullTranslations()
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """The country's name in the current language (ISO 3166 alpha-2), or the code if unknown."""
+    code = (code or "").strip().upper()
+    if not code:
+        return ""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    lang = (language or translation.get_language() or "ar").split("-")[0]
+    name = getattr(country, "common_name", None) or country.name
+    return _country_translation(lang).gettext(name)
+
+
+def country_choices(language: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) for every ISO 3166 country, sorted by name in the current language."""
+    rows = [(c.alpha_2, country_name(c.alpha_2, language)) for c in pycountry.countries]
+    return sorted(rows, key=lambda r: r[1])
+
+
+@register.filter(name="country")
+def country_filter(code: str) -> str:
+    return country_name(code)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """An ISO 639 language code's name in the current language ('hi' → 'Hindi' / 'الهندية')."""
+    code = (code or "").strip().lower()
+    if not code:
+        return ""
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        pass
+    language = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
+    return language.name if language is not None else code
