@@ -6,6 +6,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
 from himaya.api import views
+from himaya.cases import api_urls as cases_api
+from himaya.consent import api_urls as consent_api
+from himaya.intake import api_urls as intake_api
+from himaya.notifications import api_urls as notifications_api
+from himaya.referrals import api_urls as referrals_api
+from himaya.screening import api_urls as screening_api
 
 app_name = "api"
 
@@ -25,4 +31,11 @@ urlpatterns = [
         name="docs",
     ),
     *router.urls,
+    # Each NRM app declares its own endpoints; they share the `api` namespace.
+    *cases_api.urlpatterns,
+    *intake_api.urlpatterns,
+    *screening_api.urlpatterns,
+    *consent_api.urlpatterns,
+    *referrals_api.urlpatterns,
+    *notifications_api.urlpatterns,
 ]
