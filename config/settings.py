@@ -238,6 +238,10 @@ HIMAYA_KEYRING_FILE = Path(env("HIMAYA_KEYRING_FILE", str(VAR_DIR / "keys" / "ke
 HIMAYA_AUDIT_SIGNING_KEY_FILE = Path(env("HIMAYA_AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "audit-signing.key")))
 HIMAYA_AUDIT_CHECKPOINT_DIR = Path(env("HIMAYA_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "checkpoints")))
 
+# --- NRM jurisdiction: working week, holidays and legal clocks (himaya/clocks/data/<code>.json) ---
+HIMAYA_JURISDICTION = env("HIMAYA_JURISDICTION", "BH")
+HIMAYA_BASE_URL = env("HIMAYA_BASE_URL", "")
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
