@@ -1,5 +1,15 @@
 """API routes of this app, mounted under /api/v1/ in the `api` namespace."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
 
-urlpatterns: list = []
+from himaya.referrals import api
+
+urlpatterns: list = [
+    path("referrals/", api.ReferralListView.as_view(), name="referral-list"),
+    path("referrals/<int:pk>/", api.ReferralDetailView.as_view(), name="referral-detail"),
+    re_path(
+        r"^referrals/(?P<pk>\d+)/(?P<action>accept|decline|start|complete|cancel)/$",
+        api.ReferralActionView.as_view(),
+        name="referral-action",
+    ),
+]

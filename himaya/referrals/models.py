@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himaya.agencies.models import ServiceType
@@ -63,6 +64,11 @@ class Referral(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def is_overdue(self) -> bool:
+        """Still unanswered past its answer deadline."""
+        return self.state == ReferralState.SENT and self.answer_due_at < timezone.now()
+
 
 class ReferralEvent(models.Model):
     """Every state change, visible to both agencies (the loop closes back to the sender)."""
@@ -78,3 +84,11 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}:{self.to_state}"
+
+    @property
+    def from_label(self) -> str:
+        return str(ReferralState(self.from_state).label) if self.from_state in ReferralState.values else ""
+
+    @property
+    def to_label(self) -> str:
+        return str(ReferralState(self.to_state).label) if self.to_state in ReferralState.values else self.to_state

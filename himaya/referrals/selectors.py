@@ -1,0 +1,97 @@
+"""Reads of referrals and the service directory, starting from the access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case as CaseWhen
+from django.db.models import IntegerField, QuerySet, Value, When
+from django.utils import timezone
+
+from himaya.access import policy
+from himaya.agencies.models import AgencyService
+from himaya.cases.models import Case
+from himaya.referrals.models import OPEN_STATES, Referral, ReferralState
+
+BOXES = ("inbox", "outbox")
+
+
+def require_referral_role(actor: Any) -> None:
+    """Inbox and outbox belong to case staff and service providers; others get a 404 (audited)."""
+    from himaya.referrals.rules import REFERRAL_ROLES
+
+    if not policy.is_active_actor(actor) or not actor.has_role(*REFERRAL_ROLES):
+        from django.http import Http404
+        from django.utils.translation import gettext as _
+
+        from himaya.audit.services import audit_record
+
+        audit_record(
+            actor=actor if policy.is_active_actor(actor) else None, action="referrals.referral.list", outcome="denied"
+        )
+        raise Http404(_("Not found."))
+
+
+def referral_list(*, actor: Any, box: str = "", state: str = "") -> QuerySet[Referral]:
+    """Referrals the actor may see: `inbox` (to their agency), `outbox` (from it), or both.
+    Overdue unanswered ones first, then by due time."""
+    qs = policy.visible(actor, Referral).select_related("case", "from_agency", "to_agency")
+    if box == "inbox":
+        qs = qs.filter(to_agency_id=actor.agency_id)
+    elif box == "outbox":
+        qs = qs.filter(from_agency_id=actor.agency_id)
+    if state:
+        qs = qs.filter(state=state)
+    now = timezone.now()
+    return qs.annotate(
+        overdue_rank=CaseWhen(
+            When(state=ReferralState.SENT, answer_due_at__lt=now, then=Value(0)),
+            When(state__in=OPEN_STATES, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    ).order_by("overdue_rank", "answer_due_at", "pk")
+
+
+def referral_get(*, actor: Any, pk: Any, action: str = policy.VIEW) -> Referral:
+    """One referral the actor may see (read audited), or Http404."""
+    return policy.get_for(actor, Referral, pk, action)
+
+
+def case_for_referral(*, actor: Any, pk: Any) -> Case:
+    """A case the actor may change (and so refer), or Http404."""
+    return policy.get_for(actor, Case, pk, policy.CHANGE)
+
+
+def _codes(raw: Any) -> list[str]:
+    items = raw if isinstance(raw, list | tuple) else str(raw or "").split(",")
+    return [str(c).strip().lower() for c in items if str(c).strip()]
+
+
+def directory(*, actor: Any, service_type: str = "", language: str = "") -> QuerySet[AgencyService]:
+    """Active services of agencies the actor may see, filterable by service type and language (ISO 639)."""
+    from himaya.agencies.models import Agency
+
+    agencies = policy.visible(actor, Agency).filter(is_active=True)
+    qs = AgencyService.objects.filter(is_active=True, agency__in=agencies).select_related("agency")
+    if service_type:
+        qs = qs.filter(service_type=service_type)
+    if language:
+        matches = [s.pk for s in qs if language.lower() in _codes(s.languages)]
+        qs = qs.filter(pk__in=matches)
+    return qs.order_by("service_type", "agency__name_en", "pk")
+
+
+def suggestions(
+    *, actor: Any, service_type: str, person: Any, exclude_agency_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Agencies offering `service_type`, those speaking more of the person's languages first."""
+    wanted = set(_codes(getattr(person, "languages", "") if person is not None else ""))
+    rows: list[dict[str, Any]] = []
+    for service in directory(actor=actor, service_type=service_type):
+        if service.agency_id == exclude_agency_id:
+            continue
+        shared = sorted(wanted & set(_codes(service.languages)))
+        rows.append({"service": service, "agency": service.agency, "shared_languages": shared})
+    rows.sort(key=lambda r: (-len(r["shared_languages"]), r["agency"].name_en))
+    return rows
