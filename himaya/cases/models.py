@@ -129,6 +129,11 @@ class Case(models.Model):
     cg_due = models.DateField(_("conclusive grounds decision due"), null=True, blank=True)
     move_on_ends = models.DateField(_("move-on support ends"), null=True, blank=True)
     closure_reason = models.CharField(_("reason for closure"), max_length=200, blank=True)
+    # The negative-decision stage a reconsideration was asked from (rg_negative or cg_negative).
+    reconsidering_from = models.CharField(max_length=32, blank=True)
+    # The due dates already escalated as overdue, so one overdue decision is notified once.
+    rg_escalated_due = models.DateField(null=True, blank=True)
+    cg_escalated_due = models.DateField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from himaya.access import policy
+from himaya.cases import selectors as cases_selectors
+from himaya.cases.models import Case
 from himaya.dashboard import selectors
 from himaya.people import selectors as people_selectors
 from himaya.people.models import Person
@@ -23,8 +25,12 @@ def home_view(request: HttpRequest) -> HttpResponse:
     show_people = people_selectors.may_use_people_pages(actor)
     people = selectors.recent_people(actor=actor) if show_people else []
     policy.audit_list(actor, Person, people, action="list")
+    case_work = cases_selectors.my_work(actor=actor)
+    if case_work:
+        policy.audit_list(actor, Case, case_work["mine"], action="list")
     context = {
         "show_people": show_people,
+        "case_work": case_work,
         "recent_people": people,
         "can_create_person": policy.can_create(actor, Person),
         "can_break_glass": policy.has_permission(actor, "break_glass.use"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -24,8 +24,15 @@ def notify(
     created = Notification.objects.bulk_create(notes)
     if email:
         for note in created:
-            transaction.on_commit(lambda pk=note.pk: send_notification_email.enqueue(pk))
+            transaction.on_commit(_enqueue_email(send_notification_email, note.pk))
     return created
+
+
+def _enqueue_email(task: Any, pk: int) -> Callable[[], None]:
+    def enqueue() -> None:
+        task.enqueue(pk)
+
+    return enqueue
 
 
 def notification_mark_read(*, actor: Any, notification_ids: Iterable[int]) -> int:
