@@ -273,6 +273,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have an `outcome` or `state` field; give each enum a stable, readable name.
+    "ENUM_NAME_OVERRIDES": {
+        "DecisionOutcomeEnum": "himaya.cases.models.DecisionOutcome",
+        "ReferralStateEnum": "himaya.referrals.models.ReferralState",
+        "AuditOutcomeEnum": "himaya.audit.models.Outcome",
+    },
 }
 
 # --- Background tasks and e-mail ------------------------------------------------------------
