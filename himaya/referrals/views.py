@@ -19,7 +19,7 @@ from himaya.agencies import hsds
 from himaya.agencies.forms import apply_service_error
 from himaya.agencies.models import Agency
 from himaya.audit.services import audit_record
-from himaya.referrals import minimisation, selectors, services
+from himaya.referrals import minimisation, rules, selectors, services
 from himaya.referrals.forms import ActionForm, BoxFilterForm, DirectoryForm, SendForm
 from himaya.referrals.models import Referral
 
@@ -67,7 +67,7 @@ def _person_rows(actor: Any, referral: Referral) -> tuple[list[tuple[str, Any]],
         if not policy.can(actor, policy.VIEW, person):
             return [], False
         fields, minimised = minimisation.ALL_FIELDS, False
-    elif policy.can(actor, policy.VIEW, person):
+    elif rules.recipient_sees_person(actor, referral):
         fields, minimised = minimisation.fields_for(referral.service_type), True
     else:
         return [], True

@@ -28,15 +28,18 @@ def _page(user, url: str) -> tuple[int, str]:
     return response.status_code, response.content.decode()
 
 
-def test_the_receiving_agency_sees_the_case_only_while_the_referral_is_open(cast, referral) -> None:
+def test_the_receiving_agency_sees_the_person_only_through_the_open_referral(cast, referral) -> None:
     case, person = referral.case, referral.case.person
-    assert policy.can(cast.sheila, policy.VIEW, case)
-    assert policy.can(cast.sheila, policy.VIEW, person)
-    assert not policy.can(cast.sheila, policy.CHANGE, case)
+    # Data minimisation: no access to the whole case or person record, ever.
+    assert not policy.can(cast.sheila, policy.VIEW, case)
+    assert not policy.can(cast.sheila, policy.VIEW, person)
+    assert _page(cast.sheila, f"/cases/{case.pk}/")[0] == 404
+    assert _page(cast.sheila, f"/people/{person.pk}/")[0] == 404
 
     services.referral_accept(actor=cast.sheila, referral=referral)
     services.referral_start(actor=cast.sheila, referral=referral)
-    assert policy.can(cast.sheila, policy.VIEW, case)
+    status, html = _page(cast.sheila, f"/referrals/{referral.pk}/")
+    assert status == 200 and "Maria" in html
     services.referral_complete(actor=cast.sheila, referral=referral, outcome="Placed")
 
     assert not policy.can(cast.sheila, policy.VIEW, Case.objects.get(pk=case.pk))
