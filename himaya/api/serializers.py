@@ -99,6 +99,21 @@ class PersonSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     nationality = serializers.CharField(required=False, allow_blank=True, max_length=2, min_length=2)
     document_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    nationalities = serializers.CharField(
+        required=False, allow_blank=True, max_length=60, help_text="ISO 3166 codes, comma-separated, primary first."
+    )
+    primary_language = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    other_languages = serializers.CharField(
+        required=False, allow_blank=True, max_length=60, help_text="ISO 639 codes, comma-separated."
+    )
+    birth_year = serializers.CharField(
+        required=False, allow_blank=True, max_length=4, help_text="Only when the date of birth is not known."
+    )
+    birth_year_estimated = serializers.BooleanField(required=False)
+    guardian_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    guardian_contact = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    best_interest_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
     class Meta:
         model = Person
@@ -114,6 +129,15 @@ class PersonSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
             "nationality",
             "document_number",
             "phone",
+            "nationalities",
+            "primary_language",
+            "other_languages",
+            "birth_year",
+            "birth_year_estimated",
+            "guardian_name",
+            "guardian_contact",
+            "best_interest_note",
+            "address",
             "created_at",
             "updated_at",
         ]
@@ -161,3 +185,4 @@ class AuditFilterSerializer(serializers.Serializer):
 class PersonFilterSerializer(serializers.Serializer):
     document = serializers.CharField(required=False, allow_blank=True, max_length=40)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)

@@ -60,6 +60,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[
             OpenApiParameter("document", str, description="Exact identity document number (blind index)."),
             OpenApiParameter("phone", str, description="Exact phone number, any format (blind index)."),
+            OpenApiParameter("name", str, description="Exact full name or alias, either script (blind index)."),
         ]
     )
 )

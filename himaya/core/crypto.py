@@ -306,3 +306,37 @@ def keyring_lock(path: Path) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+# --- Bytes (file contents) ---------------------------------------------------------------------
+BYTES_MAGIC = b"HXB1"
+
+
+def encrypt_bytes(data: bytes, *, context: str) -> bytes:
+    """AES-256-GCM of raw bytes under the active key: b"HXB1" | len(kid) | kid | nonce | ct+tag.
+
+    `context` (e.g. "intake.attachment:<storage name>") is authenticated associated data, so a
+    file swapped for another one on disk does not decrypt.
+    """
+    keyring = get_keyring()
+    kid = keyring.active.encode("ascii")
+    nonce = os.urandom(NONCE_BYTES)
+    ct = keyring._cipher(keyring.active).encrypt(nonce, data, context.encode("utf-8"))
+    return BYTES_MAGIC + bytes([len(kid)]) + kid + nonce + ct
+
+
+def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
+    """The inverse of `encrypt_bytes`; DecryptionError when altered, moved or made with an unknown key."""
+    if not blob.startswith(BYTES_MAGIC) or len(blob) < len(BYTES_MAGIC) + 1:
+        raise DecryptionError("not a Himaya encrypted file")
+    n = blob[len(BYTES_MAGIC)]
+    start = len(BYTES_MAGIC) + 1
+    kid = blob[start : start + n].decode("ascii", "replace")
+    body = blob[start + n :]
+    if len(body) < NONCE_BYTES + 16:
+        raise DecryptionError("encrypted file too short")
+    cipher = get_keyring()._cipher(kid)
+    try:
+        return cipher.decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], context.encode("utf-8"))
+    except InvalidTag as exc:
+        raise DecryptionError(f"encrypted file failed authentication (key {kid!r})") from exc

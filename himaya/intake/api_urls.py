@@ -1,5 +1,10 @@
 """API routes of this app, mounted under /api/v1/ in the `api` namespace."""
 
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from himaya.intake.api import IntakeDraftViewSet
+
+router = SimpleRouter()
+router.register("intake/drafts", IntakeDraftViewSet, basename="intake-draft")
+
+urlpatterns = list(router.urls)

@@ -36,4 +36,14 @@ EXPECTATIONS = {
         ok=EPC_CASE_STAFF,
         ok_status=302,
     ),
+    "people:alias_add": Expect(
+        method="post", kwargs=_person, data=lambda w: {"name": "Mary M."}, ok=EPC_CASE_STAFF, ok_status=302
+    ),
+    "people:document_add": Expect(
+        method="post",
+        kwargs=_person,
+        data=lambda w: {"type": "passport", "number": "P7654321", "issuing_country": "PH"},
+        ok=EPC_CASE_STAFF,
+        ok_status=302,
+    ),
 }

@@ -7,6 +7,8 @@ aggregate them and neither identifies a person on its own.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,23 @@ class Person(models.Model):
     phone = EncryptedTextField(_("phone"), blank=True, max_chars=32)
     phone_index = BlindIndexField(source="phone", normaliser="phone")
 
+    # Extended identity (issue 3 §1). `nationality` stays the primary one; `nationalities` lists
+    # every nationality (ISO 3166 alpha-2, comma-separated, primary first).
+    nationalities = models.CharField(_("nationalities (ISO 3166)"), max_length=60, blank=True)
+    primary_language = models.CharField(_("primary language (ISO 639)"), max_length=3, blank=True)
+    other_languages = models.CharField(_("other languages (ISO 639)"), max_length=60, blank=True)
+    # When the date of birth is not known: an estimated year of birth (encrypted, it narrows who
+    # the person is) and whether it is an estimate.
+    birth_year = EncryptedTextField(_("year of birth"), blank=True, max_chars=4)
+    birth_year_estimated = models.BooleanField(_("year of birth is an estimate"), default=False)
+    guardian_name = EncryptedTextField(_("guardian or representative"), blank=True, max_chars=200)
+    guardian_contact = EncryptedTextField(_("guardian's contact"), blank=True, max_chars=200)
+    best_interest_note = EncryptedTextField(_("best-interest note"), blank=True, max_chars=5000)
+    address = EncryptedTextField(_("contact address"), blank=True, max_chars=500)
+    # Exact-name search: one index per script, so cross-script resolution can be added later.
+    name_latin_index = BlindIndexField(source="full_name_latin", normaliser="text")
+    name_arabic_index = BlindIndexField(source="full_name_arabic", normaliser="text")
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("person")
@@ -54,6 +73,38 @@ class Person(models.Model):
     @property
     def reference(self) -> str:
         return str(self)
+
+    @property
+    def full_name_latin(self) -> str:
+        return " ".join(p for p in [self.given_name_latin, self.family_name_latin] if p)
+
+    @property
+    def nationality_list(self) -> list[str]:
+        codes = [c for c in (self.nationalities or "").split(",") if c]
+        if self.nationality and self.nationality not in codes:
+            codes.insert(0, self.nationality)
+        return codes
+
+    @property
+    def other_language_list(self) -> list[str]:
+        return [c for c in (self.other_languages or "").split(",") if c]
+
+    def age_on(self, on: dt.date) -> int | None:
+        """Age in whole years on `on` (from the date of birth, else the estimated year of birth)."""
+        if self.date_of_birth:
+            dob = self.date_of_birth
+            return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+        if self.birth_year:
+            # With only a year, assume the birthday has passed (the youngest the person can be).
+            return on.year - int(self.birth_year) - 1 if int(self.birth_year) < on.year else 0
+        return None
+
+    def is_minor(self, on: dt.date | None = None) -> bool:
+        """Under 18 on `on` (default today). Unknown age is not a minor; an estimate counts."""
+        from django.utils import timezone
+
+        age = self.age_on(on or timezone.localdate())
+        return age is not None and age < 18
 
     @property
     def display_name(self) -> str:
@@ -68,4 +119,55 @@ class Person(models.Model):
         "date_of_birth",
         "document_number",
         "phone",
+        "birth_year",
+        "guardian_name",
+        "guardian_contact",
+        "best_interest_note",
+        "address",
+        "aliases",
+        "documents",
     )
+
+
+class PersonAlias(models.Model):
+    """Another name a person is known by (spelling, former name, name in another script)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    name = EncryptedTextField(_("name"), max_chars=200)
+    name_index = BlindIndexField(source="name", normaliser="text")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:alias:{self.pk}"
+
+
+class DocumentType(models.TextChoices):
+    PASSPORT = "passport", _("Passport")
+    NATIONAL_ID = "national_id", _("National identity card")
+    WORK_PERMIT = "work_permit", _("Work or residence permit")
+    OTHER = "other", _("Other document")
+
+
+class IdentityDocument(models.Model):
+    """An identity document; its number shares the "document" index domain with Person.document_number."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    type = models.CharField(_("document type"), max_length=16, choices=DocumentType.choices)
+    number = EncryptedTextField(_("document number"), max_chars=40)
+    number_index = BlindIndexField(source="number", normaliser="document")
+    issuing_country = models.CharField(_("issuing country (ISO 3166)"), max_length=2, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.type}:{self.pk}"

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from himaya.access import policy
 from himaya.core.fields import blind_index_for
-from himaya.people.models import Person
+from himaya.people.models import IdentityDocument, Person, PersonAlias
 
 
-def person_list(*, actor: Any, document: str = "", phone: str = "", nationality: str = "") -> QuerySet[Person]:
-    """People the actor may see, optionally narrowed by exact document number or phone (blind index)."""
+def person_list(
+    *, actor: Any, document: str = "", phone: str = "", nationality: str = "", name: str = ""
+) -> QuerySet[Person]:
+    """People the actor may see, optionally narrowed by exact document number (any of the person's
+    documents), phone or name (in either script, or an alias), all through blind indexes."""
     qs = policy.visible(actor, Person)
     if document:
-        qs = qs.filter(document_number_index=blind_index_for(Person, "document_number_index", document) or "-")
+        index = blind_index_for(Person, "document_number_index", document) or "-"
+        holders = IdentityDocument.objects.filter(number_index=index).values("person_id")
+        qs = qs.filter(Q(document_number_index=index) | Q(pk__in=holders))
+    if name:
+        index = blind_index_for(Person, "name_latin_index", name) or "-"
+        known_as = PersonAlias.objects.filter(name_index=index).values("person_id")
+        qs = qs.filter(Q(name_latin_index=index) | Q(name_arabic_index=index) | Q(pk__in=known_as))
     if phone:
         qs = qs.filter(phone_index=blind_index_for(Person, "phone_index", phone) or "-")
     if nationality:

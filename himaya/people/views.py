@@ -10,11 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from himaya.access import policy
 from himaya.people import selectors, services
-from himaya.people.forms import PersonForm, PersonSearchForm
+from himaya.people.forms import AliasForm, DocumentForm, PersonForm, PersonSearchForm
 from himaya.people.models import Person
 
 PAGE_SIZE = 25
@@ -32,11 +32,12 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
     actor = request.user
     _require_people_pages(actor)
     form = PersonSearchForm(request.GET or None)
-    document = phone = ""
+    document = phone = name = ""
     if form.is_valid():
         document = form.cleaned_data["document"].strip()
         phone = form.cleaned_data["phone"].strip()
-    qs = selectors.person_list(actor=actor, document=document, phone=phone)
+        name = form.cleaned_data["name"].strip()
+    qs = selectors.person_list(actor=actor, document=document, phone=phone, name=name)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     policy.audit_list(actor, Person, page.object_list)
     query = request.GET.copy()
@@ -47,7 +48,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "searching": bool(document or phone),
+            "searching": bool(document or phone or name),
             "query": query.urlencode(),
             "can_create": policy.can_create(actor, Person),
         },
@@ -88,6 +89,11 @@ def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "grant": selectors.active_break_glass_grant(actor=actor, person=person),
             "can_edit": policy.can(actor, policy.CHANGE, person),
+            "documents": list(person.documents.all()),
+            "aliases": list(person.aliases.all()),
+            "is_minor": person.is_minor(),
+            "alias_form": AliasForm(),
+            "document_form": DocumentForm(),
         },
     )
 
@@ -111,3 +117,59 @@ def person_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("people:detail", pk=person.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "people/form.html", {"form": form, "person": person}, status=status)
+
+
+def _detail_with_errors(request: HttpRequest, person: Person, **forms: object) -> HttpResponse:
+    actor = request.user
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "grant": selectors.active_break_glass_grant(actor=actor, person=person),
+            "can_edit": policy.can(actor, policy.CHANGE, person),
+            "documents": list(person.documents.all()),
+            "aliases": list(person.aliases.all()),
+            "is_minor": person.is_minor(),
+            **forms,
+        },
+        status=400,
+    )
+
+
+@login_required
+@never_cache
+@require_POST
+def alias_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    person = selectors.person_get(actor=actor, pk=pk)
+    policy.require(actor, policy.CHANGE, person)
+    form = AliasForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_add_alias(actor=actor, person=person, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error("name", error.messages)
+        else:
+            messages.success(request, _("Alias added."))
+            return redirect("people:detail", pk=person.pk)
+    return _detail_with_errors(request, person, alias_form=form)
+
+
+@login_required
+@never_cache
+@require_POST
+def document_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    person = selectors.person_get(actor=actor, pk=pk)
+    policy.require(actor, policy.CHANGE, person)
+    form = DocumentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_add_document(actor=actor, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            form.apply_service_error(error)
+        else:
+            messages.success(request, _("Document added."))
+            return redirect("people:detail", pk=person.pk)
+    return _detail_with_errors(request, person, document_form=form)

@@ -51,12 +51,17 @@ def test_search_never_reaches_another_agencys_people(cast) -> None:
     response = _client(cast.pete).get(reverse("people:list"), {"document": "N1234567"})
     assert response.status_code == 200
     assert list(response.context["page"].object_list) == []
-    assert "Nobody you may see has this document or phone number" in response.content.decode()
+    assert "Nobody you may see has this document number, phone number or name" in response.content.decode()
 
 
-def test_the_list_says_names_cannot_be_searched_yet(cast) -> None:
-    response = _client(cast.alice).get(reverse("people:list"))
-    assert "Names are stored encrypted and cannot be searched yet." in response.content.decode()
+def test_the_list_finds_an_exact_name_in_either_script(cast) -> None:
+    person = person_create(actor=cast.alice, given_name_latin="Maria", family_name_latin="Santos")
+    arabic = person_create(actor=cast.alice, full_name_arabic="فاطمة أحمد")
+    client = _client(cast.bob)
+    for term, expected in (("  maria   SANTOS ", person), ("فاطمه احمد", arabic)):
+        response = client.get(reverse("people:list"), {"name": term})
+        assert list(response.context["page"].object_list) == [expected], term
+    assert list(client.get(reverse("people:list"), {"name": "Maria"}).context["page"].object_list) == []
 
 
 def test_the_list_audits_the_ids_it_shows_and_never_the_values(cast) -> None:
