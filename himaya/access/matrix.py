@@ -101,4 +101,11 @@ def build_world(cast: Any = None) -> World:
         gender="Feminine",
     )
     police_person = person_create(actor=cast.pete, given_name_latin="Rina", nationality="IN")
-    return World(cast=cast, person=person, police_person=police_person)
+    world = World(cast=cast, person=person, police_person=police_person)
+    # Referrals: the shelter agency offers a shelter service (the referral matrix refers to it).
+    from himaya.agencies.models import AgencyService, ServiceType
+
+    AgencyService.objects.get_or_create(
+        agency=cast.agencies["shelter"], service_type=ServiceType.SHELTER, defaults={"languages": "ar,en,tl"}
+    )
+    return world
