@@ -38,13 +38,18 @@ def permitted(context: template.Context, name: str) -> bool:
 @register.simple_tag(takes_context=True)
 def nav_flags(context: template.Context) -> dict[str, bool]:
     """Which main-menu entries the user may use; each comes from the access policy."""
+    from himaya.cases.models import Case
     from himaya.people.models import Person
+    from himaya.referrals.models import Referral
 
     user = _user(context)
     if not policy.is_active_actor(user):
         return {}
     return {
         "people": _has_rule_for(user, Person),
+        "cases": _has_rule_for(user, Case),
+        "intake": policy.can_create(user, Case),
+        "referrals": _has_rule_for(user, Referral),
         "agencies": True,
         "break_glass": policy.has_permission(user, "break_glass.use"),
         "staff": policy.has_permission(user, "staff.manage"),
