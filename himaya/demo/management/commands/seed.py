@@ -1,0 +1,48 @@
+"""`himaya seed`: load the fictional demo agencies, staff and people (idempotent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from himaya.demo.services import DEFAULT_PEOPLE, DEFAULT_SEED, demo_seed
+from himaya.demo.table import logins_table, mfa_hint
+
+
+class Command(BaseCommand):
+    help = "Create the demo agencies, staff (MFA enrolled) and synthetic people; a second run creates nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (same seed, same data)")
+        parser.add_argument("--people", type=int, default=DEFAULT_PEOPLE, help="synthetic people to create")
+        parser.add_argument("--quiet-logins", action="store_true", help="do not print the logins table")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["people"] < 0:
+            raise CommandError(_("--people must be zero or more."))
+        try:
+            report = demo_seed(seed=options["seed"], people=options["people"])
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        if report.created_anything:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Seeded: %(agencies)d agencies, %(services)d services, %(staff)d staff, %(people)d people.")
+                    % {
+                        "agencies": report.agencies_created,
+                        "services": report.services_created,
+                        "staff": report.staff_created,
+                        "people": report.people_created,
+                    }
+                )
+            )
+        else:
+            self.stdout.write(_("Demo data already present: nothing created."))
+        if not options["quiet_logins"]:
+            self.stdout.write("")
+            self.stdout.write(logins_table(report.logins))
+            self.stdout.write("")
+            self.stdout.write(mfa_hint())
