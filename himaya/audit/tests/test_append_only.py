@@ -56,6 +56,7 @@ def test_the_chain_head_only_moves_forward_onto_the_next_event(event) -> None:
     assert AuditChainHead.objects.get(pk=1).seq == 2
 
 
+@pytest.mark.postgres
 def test_it_refuses_to_truncate_the_log_on_postgresql(event) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("TRUNCATE exists on PostgreSQL only")

@@ -1,6 +1,6 @@
 """`manage.py cases_escalate [--date YYYY-MM-DD]`: escalate overdue identification decisions.
 
-Run it daily from cron or a systemd timer, e.g. `15 6 * * * himaya manage cases_escalate`.
+Run it daily from cron or a systemd timer, e.g. `15 6 * * * himaya cases escalate`.
 """
 
 from __future__ import annotations
