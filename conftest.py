@@ -41,3 +41,17 @@ def _audit_flush_pauses_triggers() -> Iterator[None]:
 
     with flush_pauses_triggers():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    """Code run outside a request (management commands, tasks) speaks English in tests.
+
+    Arabic is the default language (settings.LANGUAGE_CODE), so without this `call_command` output
+    would be Arabic; tests assert the English source strings. Pages still follow the request
+    (user preference, cookie, Accept-Language); tests/test_translations.py checks the Arabic.
+    """
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from himaya.core import keys
 from himaya.core.crypto import KeyringError
@@ -19,9 +20,10 @@ class Command(BaseCommand):
             result = keys.init_keys()
         except KeyringError as exc:
             raise CommandError(str(exc)) from exc
-        state = _("created") if result.keyring_created else _("already present, left unchanged")
+        created, unchanged = pgettext("key file state", "created"), _("already present, left unchanged")
+        state = created if result.keyring_created else unchanged
         self.stdout.write(_("Keyring: %(path)s (%(state)s)") % {"path": result.keyring_path, "state": state})
-        state = _("created") if result.signing_key_created else _("already present, left unchanged")
+        state = created if result.signing_key_created else unchanged
         self.stdout.write(
             _("Audit signing key: %(path)s (%(state)s)") % {"path": result.signing_key_path, "state": state}
         )
