@@ -217,6 +217,7 @@ CONTENT_SECURITY_POLICY = (
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("TIME_ZONE", "Asia/Bahrain")
 USE_I18N = True
 USE_TZ = True

@@ -156,3 +156,36 @@ def admin_counts(*, actor: Any) -> AdminCounts | None:
         agencies=policy.visible(actor, Agency, policy.CHANGE).filter(is_active=True).count(),
         staff=policy.visible(actor, User, policy.CHANGE).filter(is_active=True, is_integration=False).count(),
     )
+
+
+def referral_counts(*, actor: Any) -> dict[str, int] | None:
+    """Open referrals in the agency's inbox (and how many are unanswered past their due time) and outbox."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from himaya.referrals.models import OPEN_STATES, Referral, ReferralState
+
+    if not any(r.q_for(actor) is not None for r in policy.rules_for(Referral, policy.VIEW)):
+        return None
+    now = timezone.now()
+    counts = (
+        policy.visible(actor, Referral)
+        .filter(state__in=OPEN_STATES)
+        .aggregate(
+            inbox=Count("pk", filter=Q(to_agency_id=actor.agency_id)),
+            inbox_overdue=Count(
+                "pk", filter=Q(to_agency_id=actor.agency_id, state=ReferralState.SENT, answer_due_at__lt=now)
+            ),
+            outbox=Count("pk", filter=Q(from_agency_id=actor.agency_id)),
+        )
+    )
+    return {k: int(v or 0) for k, v in counts.items()}
+
+
+def my_drafts(*, actor: Any, limit: int = 5) -> list[Any] | None:
+    """The actor's unfinished intake drafts (None when the actor cannot record intakes)."""
+    from himaya.intake import selectors as intake_selectors
+
+    if not intake_selectors.may_start_intake(actor):
+        return None
+    return list(intake_selectors.draft_list(actor=actor).filter(owner=actor)[:limit])

@@ -41,5 +41,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
         "can_manage_staff": policy.has_permission(actor, "staff.manage"),
         "can_browse_audit": policy.has_permission(actor, "audit.browse"),
         "today": timezone.localdate(),
+        "drafts": selectors.my_drafts(actor=actor),
+        "referral_counts": selectors.referral_counts(actor=actor),
     }
     return render(request, "dashboard/home.html", context)

@@ -45,6 +45,10 @@ def nav_flags(context: template.Context) -> dict[str, bool]:
     user = _user(context)
     if not policy.is_active_actor(user):
         return {}
+    request = context.get("request")
+    if request is not None and _second_factor_pending(request, user):
+        # Between the password and the second factor the menu shows nothing it would refuse.
+        return {}
     return {
         "people": _has_rule_for(user, Person),
         "cases": _has_rule_for(user, Case),
@@ -56,6 +60,15 @@ def nav_flags(context: template.Context) -> dict[str, bool]:
         "audit": policy.has_permission(user, "audit.browse"),
         "break_glass_log": policy.has_permission(user, "audit.break_glass"),
     }
+
+
+def _second_factor_pending(request: Any, user: Any) -> bool:
+    from himaya.accounts import mfa, sessionkeys
+
+    session = getattr(request, "session", None)
+    if session is None or session.get(sessionkeys.MFA_VERIFIED):
+        return False
+    return bool(user.mfa_required or mfa.has_confirmed_device(user))
 
 
 def _has_rule_for(user: Any, model: Any) -> bool:

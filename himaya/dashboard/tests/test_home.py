@@ -157,5 +157,48 @@ def test_the_hijri_date_appears_only_for_users_who_want_it() -> None:
     with translation.override("en"):
         both = template.render(Context({"when": when, "user": type("U", (), {"calendar": "gregorian_hijri"})()}))
         plain = template.render(Context({"when": when, "user": type("U", (), {"calendar": "gregorian"})()}))
-    assert "Nov. 29, 2026" in both and "Jumada al-Akhirah 1448" in both
-    assert "Nov. 29, 2026" in plain and "1448" not in plain
+    assert "29 November 2026" in both and "Jumada al-Akhirah 1448" in both
+    assert "29 November 2026" in plain and "1448" not in plain
+
+
+def test_a_first_responder_finds_her_unfinished_intake_on_the_home_page(cast) -> None:
+    from himaya.intake.services import draft_create
+
+    response = _client(cast.alice).get(reverse("dashboard:home"))
+    assert 'id="drafts-empty"' in response.content.decode()
+    draft = draft_create(actor=cast.alice)
+    draft_create(actor=cast.bob)  # a colleague's draft is not "mine"
+    html = _client(cast.alice).get(reverse("dashboard:home")).content.decode()
+    assert reverse("intake:step", args=[draft.pk, 1]) in html
+    assert html.count("Resume at step") == 1
+    assert 'id="card-drafts"' not in _client(cast.adam).get(reverse("dashboard:home")).content.decode()
+
+
+def test_the_referral_card_counts_the_agency_inbox_and_outbox(cast) -> None:
+    from django.utils import timezone
+
+    from himaya.cases.services import case_open
+    from himaya.consent.models import Consent
+    from himaya.referrals.services import referral_send
+
+    shelter = cast.agencies["shelter"]
+    shelter.services.create(service_type="shelter")
+    person = person_create(actor=cast.bob, given_name_latin="Maria")
+    Consent.objects.create(
+        person=person,
+        purpose="referral_services",
+        given=True,
+        explained_by=cast.bob,
+        language="ar",
+        recorded_at=timezone.now(),
+    )
+    case = case_open(actor=cast.bob, person=person, category="abuse", channel="walk_in", occurred_at=timezone.now())
+    referral_send(actor=cast.bob, case=case, to_agency=shelter, service_type="shelter", urgency="urgent", reason="")
+
+    shelter_home = _client(cast.sheila).get(reverse("dashboard:home")).content.decode()
+    assert 'id="referrals-inbox">1<' in shelter_home
+    sender_home = _client(cast.bob).get(reverse("dashboard:home")).content.decode()
+    assert 'id="referrals-outbox">1<' in sender_home and 'id="referrals-inbox">0<' in sender_home
+    police_home = _client(cast.pete).get(reverse("dashboard:home")).content.decode()
+    assert 'id="referrals-inbox">0<' in police_home and 'id="referrals-outbox">0<' in police_home
+    assert 'id="card-referrals"' not in _client(cast.adam).get(reverse("dashboard:home")).content.decode()

@@ -1,0 +1,7 @@
+# Arabic dates read day, month, year: "29 نوفمبر 2026، 07:35".
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y، H:i"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+TIME_FORMAT = "H:i"
+FIRST_DAY_OF_WEEK = 6  # Saturday
