@@ -64,11 +64,18 @@ class SeedReport:
     services_created: int = 0
     staff_created: int = 0
     people_created: int = 0
+    cases_created: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
     @property
     def created_anything(self) -> bool:
-        return bool(self.agencies_created or self.services_created or self.staff_created or self.people_created)
+        return bool(
+            self.agencies_created
+            or self.services_created
+            or self.staff_created
+            or self.people_created
+            or self.cases_created
+        )
 
 
 def _rng(seed: int, *labels: str) -> random.Random:
@@ -181,7 +188,9 @@ def _people_shares(total: int) -> dict[str, int]:
     return shares
 
 
-def demo_seed(*, actor: None = None, seed: int = DEFAULT_SEED, people: int = DEFAULT_PEOPLE) -> SeedReport:
+def demo_seed(
+    *, actor: None = None, seed: int = DEFAULT_SEED, people: int = DEFAULT_PEOPLE, cases: int | None = None
+) -> SeedReport:
     """Create whatever of the demo data is missing; return what was created and the demo logins."""
     if settings.HIMAYA_ENV == "production":
         raise ImproperlyConfigured(_("The demo data has a public password and is never seeded in production."))
@@ -207,6 +216,9 @@ def demo_seed(*, actor: None = None, seed: int = DEFAULT_SEED, people: int = DEF
             for index in range(count):
                 person_create(actor=responder, **person_values(_rng(seed, "person", code, str(index)), today=today))
                 report.people_created += 1
+        from himaya.demo.cases import DEFAULT_CASES, demo_cases
+
+        report.cases_created = demo_cases(seed=seed, count=DEFAULT_CASES if cases is None else cases)
         if report.created_anything:
             audit_record(
                 actor=None,
@@ -218,6 +230,7 @@ def demo_seed(*, actor: None = None, seed: int = DEFAULT_SEED, people: int = DEF
                         "services": report.services_created,
                         "staff": report.staff_created,
                         "people": report.people_created,
+                        "cases": report.cases_created,
                     },
                     sort_keys=True,
                 ),

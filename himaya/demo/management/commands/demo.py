@@ -65,6 +65,8 @@ class Command(BaseCommand):
                 _("Seeded %(agencies)d agencies, %(staff)d staff, %(people)d people.")
                 % {"agencies": report.agencies_created, "staff": report.staff_created, "people": report.people_created}
             )
+            if report.cases_created:
+                self.stdout.write(_("Opened %(cases)d demo cases.") % {"cases": report.cases_created})
         else:
             self.stdout.write(_("Demo data already present: nothing created."))
 

@@ -1,0 +1,84 @@
+"""The two scales of synthetic data: demo cases through the services, and the national bulk loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from himaya.audit.verify import verify_chain
+from himaya.cases.models import Case, Decision
+from himaya.consent.models import Consent
+from himaya.core.fields import blind_index_for
+from himaya.demo.national import AlreadySeeded, national_seed
+from himaya.demo.services import demo_seed
+from himaya.intake.models import IntakeDraft
+from himaya.people.models import Person
+from himaya.referrals.models import Referral, ReferralState
+from himaya.screening.models import Screening
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def test_the_demo_seed_opens_cases_in_many_stages_with_referrals_consents_and_screenings() -> None:
+    report = demo_seed(seed=2026)
+    assert report.cases_created >= 50
+    stages = set(Case.objects.values_list("stage", flat=True))
+    assert {
+        "identification",
+        "labour_grievance",
+        "rg_pending",
+        "recovery_period",
+        "closed",
+        "anonymous_notification",
+    } <= stages
+    assert set(Referral.objects.values_list("state", flat=True)) == set(ReferralState.values)
+    assert Consent.objects.filter(given=True).exists()
+    assert set(Screening.objects.values_list("outcome", flat=True)) == {"victim", "exploited_no_means", "not_indicated"}
+    assert Case.objects.filter(safety_risk=True).exists()
+    today = timezone.localdate()
+    assert Case.objects.filter(stage="rg_pending", rg_due__lt=today).exists()  # overdue RG decisions
+    assert Case.objects.filter(created_at__lt=timezone.now() - dt.timedelta(days=60)).exists()
+    assert Decision.objects.filter(kind="cg", outcome="positive").exists()
+    assert IntakeDraft.objects.filter(submitted_case__isnull=True).count() == 2
+    assert verify_chain().problem is None
+
+
+def test_a_second_demo_seed_adds_no_cases() -> None:
+    demo_seed(seed=2026)
+    counts = (Case.objects.count(), Referral.objects.count(), Consent.objects.count())
+    again = demo_seed(seed=2026)
+    assert not again.created_anything
+    assert (Case.objects.count(), Referral.objects.count(), Consent.objects.count()) == counts
+
+
+def test_the_national_loader_writes_the_requested_rows_that_decrypt_and_verify() -> None:
+    report = national_seed(persons=500, progress=io.StringIO(), batch=200)
+    assert Person.objects.count() >= 500
+    assert report.persons == 500
+    assert Case.objects.count() - 0 >= report.cases > 100
+    assert Referral.objects.count() >= report.referrals > 300
+    person = Person.objects.exclude(document_number_index="").order_by("pk").first()
+    assert person.given_name_latin and person.nationality
+    found = Person.objects.filter(
+        document_number_index=blind_index_for(Person, "document_number_index", person.document_number)
+    )
+    assert list(found) == [person]
+    assert verify_chain().problem is None
+
+
+def test_the_national_loader_refuses_to_run_twice() -> None:
+    national_seed(persons=20, progress=None)
+    with pytest.raises(AlreadySeeded):
+        national_seed(persons=20, progress=None)
+
+
+def test_the_seed_command_loads_the_national_scale_and_prints_timings() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("seed", "--scale", "national", "--persons", "50", "--quiet-logins", stdout=out, stderr=err)
+    assert "rows/s" in out.getvalue()
+    assert "100%" in err.getvalue()
+    call_command("audit_verify", stdout=io.StringIO())
