@@ -100,11 +100,29 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "may_reconsider": selectors.may_request_reconsideration(actor=actor, case=case),
         "may_work": policy.can(actor, policy.CHANGE, case),
         "decisions": list(Decision.objects.filter(case=case).select_related("decided_by")),
-        "decision_form": forms.get("decision_form") or DecisionForm(initial={"kind": _default_kind(case)}),
+        "decision_form": forms.get("decision_form")
+        or DecisionForm(initial={"kind": _default_kind(case), "deciding_org": _deciding_org_for(actor)}),
         "note_form": forms.get("note_form") or NoteForm(),
         "reconsideration_form": forms.get("reconsideration_form") or ReconsiderationForm(),
         "transition_error": forms.get("transition_error"),
     }
+
+
+def _deciding_org_for(actor: Any) -> str:
+    """HTCDS decision-making organisation type of the decider's own agency (the form's default)."""
+    from himaya.agencies.models import AgencyType
+    from himaya.cases.models import DecidingOrg
+
+    kind = actor.agency.type
+    if kind == AgencyType.POLICE:
+        return DecidingOrg.POLICE
+    if kind == AgencyType.PROSECUTION:
+        return DecidingOrg.COURT_OR_PROSECUTION
+    if kind in (AgencyType.NGO, AgencyType.SHELTER_OPERATOR):
+        return DecidingOrg.NGO
+    if kind in (AgencyType.INTERNATIONAL_ORG, AgencyType.EMBASSY, AgencyType.PARTNER_NRM):
+        return DecidingOrg.OTHER
+    return DecidingOrg.NON_POLICE_GOVERNMENT
 
 
 def _default_kind(case: Case) -> str:

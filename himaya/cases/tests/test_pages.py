@@ -157,3 +157,11 @@ def test_the_home_page_shows_my_cases_and_the_decisions_due(cast, client, open_c
     assert 'id="decisions-overdue">1<' in html
     login(client, cast.audrey)
     assert 'id="card-cases"' not in client.get("/").content.decode()
+
+
+def test_the_decision_form_defaults_to_the_deciders_organisation_type(cast) -> None:
+    from himaya.cases.views import _deciding_org_for
+
+    assert _deciding_org_for(cast.carol) == "NonPoliceGovernmentalOrganization"  # protection centre
+    assert _deciding_org_for(cast.pete) == "Police"
+    assert _deciding_org_for(cast.sheila) == "NGO"
