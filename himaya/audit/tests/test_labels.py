@@ -1,0 +1,21 @@
+from django.utils import translation
+
+from himaya.audit.labels import action_label
+
+
+def test_it_labels_model_actions_from_the_model_and_the_verb() -> None:
+    with translation.override("en"):
+        assert action_label("people.person.view") == "Person — viewed"
+        assert action_label("referrals.referral.accept").endswith("— accepted")
+
+
+def test_it_labels_system_actions_and_keeps_unknown_codes() -> None:
+    with translation.override("en"):
+        assert action_label("auth.login") == "Sign-in"
+        assert action_label("something.odd") == "something.odd"
+        assert action_label("nope.model.view") == "nope.model.view"
+
+
+def test_labels_are_arabic_on_arabic_pages() -> None:
+    with translation.override("ar"):
+        assert action_label("auth.login") != "Sign-in"
