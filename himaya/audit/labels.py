@@ -67,6 +67,19 @@ SYSTEM = {
     "cases.decision.rg": pgettext_lazy("audit action", "Reasonable grounds decision"),
     "cases.decision.cg": pgettext_lazy("audit action", "Conclusive grounds decision"),
     "cases.decision.reconsideration": pgettext_lazy("audit action", "Reconsideration decision"),
+    "intake.draft.create": pgettext_lazy("audit action", "Intake draft started"),
+    "intake.draft.update": pgettext_lazy("audit action", "Intake draft saved"),
+    "intake.draft.submit": pgettext_lazy("audit action", "Intake submitted"),
+    "intake.draft.delete": pgettext_lazy("audit action", "Intake draft discarded"),
+    "cases.note.create": pgettext_lazy("audit action", "Case note added"),
+    "cases.party.create": pgettext_lazy("audit action", "Person involved recorded"),
+    "cases.historic_event.create": pgettext_lazy("audit action", "Historic event recorded"),
+    "people.alias.create": pgettext_lazy("audit action", "Alias added"),
+    "people.document.create": pgettext_lazy("audit action", "Identity document added"),
+    "agencies.service.remove": pgettext_lazy("audit action", "Agency service removed"),
+    "demo.seed": pgettext_lazy("audit action", "Demo data seeded"),
+    "cases.attachment.create": pgettext_lazy("audit action", "Attachment uploaded"),
+    "cases.attachment.download": pgettext_lazy("audit action", "Attachment downloaded"),
 }
 
 
