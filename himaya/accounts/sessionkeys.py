@@ -3,5 +3,4 @@
 MFA_VERIFIED = "himaya_mfa_verified"  # True once the second factor was checked in this session
 STARTED = "himaya_started"  # epoch seconds at sign-in (absolute timeout)
 LAST_SEEN = "himaya_last_seen"  # epoch seconds of the last request (idle timeout)
-PENDING_USER = "himaya_pending_user"  # user id between password and second factor
 PENDING_NEXT = "himaya_pending_next"  # where to go once the second factor is checked

@@ -338,10 +338,11 @@ def _referrals(
             targets.append((service, *found))
     if embassy is not None and rng.random() < 0.3:
         staff = _staff(embassy, Role.CASE_WORKER, Role.FIRST_RESPONDER, Role.SERVICE_PROVIDER)
-        from himaya.referrals.services import _consent_active, consent_purpose
+        from himaya.consent.selectors import consent_active
+        from himaya.referrals.services import consent_purpose
 
         purpose = consent_purpose(to_agency=embassy, service_type="travel_documents")
-        if staff is not None and _consent_active(person=case.person, purpose=purpose, recipient_agency=embassy):
+        if staff is not None and consent_active(person=case.person, purpose=purpose, recipient_agency=embassy):
             targets.append(("travel_documents", embassy, staff))
     for service, agency, staff in targets:
         referral = do["send"](

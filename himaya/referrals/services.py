@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from himaya.audit.services import audit_record
 from himaya.cases.models import Case
 from himaya.cases.services import next_reference, timeline_add
 from himaya.consent.models import Purpose
+from himaya.consent.selectors import consent_active
 from himaya.notifications.services import notify
 from himaya.referrals import sla
 from himaya.referrals.models import OPEN_STATES, Referral, ReferralEvent, ReferralState, Urgency
@@ -53,22 +53,6 @@ def consent_purpose(*, to_agency: Agency, service_type: str) -> str:
     if to_agency.type == AgencyType.EMBASSY:
         return Purpose.SHARE_EMBASSY
     return Purpose.REFERRAL_TO_SERVICES
-
-
-def _consent_active(*, person: Any, purpose: str, recipient_agency: Agency) -> bool:
-    try:
-        from himaya.consent.selectors import consent_active  # written by the consent app
-    except ImportError:
-        from himaya.consent.models import Consent
-
-        return Consent.objects.filter(
-            Q(recipient_agency=recipient_agency) | Q(recipient_agency__isnull=True),
-            person=person,
-            purpose=purpose,
-            given=True,
-            withdrawn_at__isnull=True,
-        ).exists()
-    return bool(consent_active(person=person, purpose=purpose, recipient_agency=recipient_agency))
 
 
 def staff_of(agency_id: int, roles: Iterable[Role]) -> list[User]:
@@ -130,7 +114,7 @@ def referral_send(
         raise ValidationError({"to_agency": _("This agency does not offer that service.")})
     if not case.is_child:
         purpose = consent_purpose(to_agency=to_agency, service_type=service_type)
-        if not _consent_active(person=case.person, purpose=purpose, recipient_agency=to_agency):
+        if not consent_active(person=case.person, purpose=purpose, recipient_agency=to_agency):
             raise ValidationError(
                 _("No consent recorded for “%(purpose)s” with %(agency)s. Record the person’s consent first.")
                 % {"purpose": Purpose(purpose).label, "agency": to_agency.name}
