@@ -242,6 +242,8 @@ HIMAYA_AUDIT_CHECKPOINT_DIR = Path(env("HIMAYA_AUDIT_CHECKPOINT_DIR", str(VAR_DI
 # --- NRM jurisdiction: working week, holidays and legal clocks (himaya/clocks/data/<code>.json) ---
 HIMAYA_JURISDICTION = env("HIMAYA_JURISDICTION", "BH")
 HIMAYA_BASE_URL = env("HIMAYA_BASE_URL", "")
+# Dashboards count from summary tables rebuilt by a task; older than this (seconds), they count live.
+HIMAYA_SUMMARY_MAX_AGE = envint("HIMAYA_SUMMARY_MAX_AGE", 300)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

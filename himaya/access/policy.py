@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -40,6 +40,8 @@ class Rule:
     name: str
     roles: frozenset[Role] | None
     scope: ScopeFn
+    # The same scope on the model's summary tables' columns (None: this rule cannot be summarised).
+    summary: ScopeFn | None = None
 
     def q_for(self, actor: Any) -> Q | None:
         if self.roles is not None and not actor.has_role(*self.roles):
@@ -56,14 +58,23 @@ PERSONAL_MODELS: dict[type[models.Model], tuple[str, ...]] = {}
 BREAK_GLASS_MODELS: set[type[models.Model]] = set()
 
 
-def rule(model: type[models.Model], *actions: str, roles: Iterable[Role] | None = None) -> Callable[[ScopeFn], ScopeFn]:
-    """Declare that actors (holding one of `roles`, if given) may do `actions` on the rows `scope` selects."""
+def rule(
+    model: type[models.Model],
+    *actions: str,
+    roles: Iterable[Role] | None = None,
+    summary: ScopeFn | None = None,
+) -> Callable[[ScopeFn], ScopeFn]:
+    """Declare that actors (holding one of `roles`, if given) may do `actions` on the rows `scope` selects.
+
+    `summary`, if given, states the same scope on the columns of the model's summary tables (counts
+    for dashboards, see `summary_q`); a rule without it makes its actors' counts live.
+    """
 
     def decorator(fn: ScopeFn) -> ScopeFn:
         role_set = frozenset(roles) if roles is not None else None
         for action in actions or (VIEW,):
             _RULES.setdefault((model, action), []).append(
-                Rule(model=model, action=action, name=fn.__name__, roles=role_set, scope=fn)
+                Rule(model=model, action=action, name=fn.__name__, roles=role_set, scope=fn, summary=summary)
             )
         return fn
 
@@ -118,6 +129,30 @@ def scope_q(actor: Any, model: type[models.Model], action: str = VIEW) -> Q | No
         grant_q = active_grant_q(actor, model)
         if grant_q is not None:
             combined = grant_q if combined is None else combined | grant_q
+    return combined
+
+
+def summary_q(actor: Any, model: type[models.Model], action: str = VIEW) -> Q | None:
+    """The actor's standing scope on `model`, stated on its summary tables' columns.
+
+    None when the actor may see nothing, or when a rule that applies to this actor has no summary
+    form (a scope that depends on each row, like consent): the caller then counts live through
+    `visible`. Break-glass grants never count in summaries: they open single records for a stated
+    reason, not dashboards.
+    """
+    if not is_active_actor(actor):
+        return None
+    combined: Q | None = None
+    for r in _RULES.get((model, action), []):
+        q = r.q_for(actor)
+        if q is None:
+            continue
+        if r.summary is None:
+            return None
+        sq = r.summary(actor)
+        if sq is None:
+            return None
+        combined = sq if combined is None else combined | sq
     return combined
 
 
@@ -220,6 +255,15 @@ def require(actor: Any, action: str, obj: models.Model) -> None:
     if not can(actor, action, obj):
         _audit_denial(actor, action, type(obj), obj.pk)
         raise Http404(_("Not found."))
+
+
+def refuse(actor: Any, action: str, obj: models.Model) -> NoReturn:
+    """Answer "not found" for an object the actor may see but not `action` in this way (audited).
+
+    For checks the rules cannot express as a row scope (e.g. "only the receiving agency, only while
+    the referral is open"); decided by a selector, refused here the same way as `require`."""
+    _audit_denial(actor, action, type(obj), obj.pk)
+    raise Http404(_("Not found."))
 
 
 def require_permission(actor: Any, name: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -74,6 +75,14 @@ class CaseFilterSerializer(serializers.Serializer):
 class TransitionSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     event = serializers.ChoiceField(choices=[(e.value, e.value) for e in Event])
     reasons = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class AssignmentSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    assigned_to = serializers.IntegerField(allow_null=True, help_text="A staff id of the owning agency, or null.")
+
+
+class ReconsiderationInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    reasons = serializers.CharField(max_length=5000)
 
 
 class DecisionInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -145,6 +154,36 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         body.is_valid(raise_exception=True)
         decision = services.decision_record(actor=request.user, case=case, **body.validated_data)
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssignmentSerializer, responses={200: CaseSerializer}, operation_id="cases_assign")
+    @action(detail=True, methods=["post"], url_path="assignment", url_name="assignment")
+    def assignment(self, request: Request, pk: Any = None) -> Response:
+        case = selectors.case_get(actor=request.user, pk=pk, audit=False)
+        policy.require(request.user, "transition", case)
+        body = AssignmentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        wanted = body.validated_data["assigned_to"]
+        assignee = None
+        if wanted is not None:
+            staff = {u.pk: u for u in selectors.assignable_staff(actor=request.user, case=case)}
+            assignee = staff.get(wanted)
+            if assignee is None:
+                raise serializers.ValidationError(
+                    {"assigned_to": [_("Choose an active colleague of the owning agency who works on cases.")]}
+                )
+        case = services.case_assign(actor=request.user, case=case, assignee=assignee)
+        return Response(CaseSerializer(case).data)
+
+    @extend_schema(
+        request=ReconsiderationInputSerializer, responses={200: CaseSerializer}, operation_id="cases_reconsideration"
+    )
+    @action(detail=True, methods=["post"], url_path="reconsideration", url_name="reconsideration")
+    def reconsideration(self, request: Request, pk: Any = None) -> Response:
+        case = selectors.case_get(actor=request.user, pk=pk, audit=False)
+        body = ReconsiderationInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = services.reconsideration_request(actor=request.user, case=case, reasons=body.validated_data["reasons"])
+        return Response(CaseSerializer(case).data)
 
     @extend_schema(responses={200: TimelineEntrySerializer(many=True)}, operation_id="cases_timeline")
     @action(detail=True, methods=["get"], url_path="timeline", url_name="timeline", pagination_class=None)

@@ -57,3 +57,20 @@ class ReconsiderationForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+
+
+class AssignForm(forms.Form):
+    """Assign to one of `staff` (the owning agency's case staff), or to nobody."""
+
+    assigned_to = forms.TypedChoiceField(label=_("Assign to"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, staff: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.staff = {u.pk: u for u in staff}
+        field = self.fields["assigned_to"]
+        field.choices = [("", _("Nobody")), *((u.pk, u.full_name or u.email) for u in staff)]  # type: ignore[attr-defined]
+        field.widget.attrs.update({"class": "form-select", "id": "assign-to"})
+
+    def assignee(self) -> Any:
+        pk = self.cleaned_data.get("assigned_to")
+        return self.staff.get(pk) if pk is not None else None

@@ -145,6 +145,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["owner_agency", "stage"], name="case_agency_stage_idx"),
             models.Index(fields=["stage", "rg_due"], name="case_stage_rg_due_idx"),
+            models.Index(fields=["stage", "cg_due"], name="case_stage_cg_due_idx"),
+            # The case list: an agency's newest cases first.
+            models.Index(fields=["owner_agency", "-created_at", "-id"], name="case_agency_newest_idx"),
         ]
 
     def __str__(self) -> str:
@@ -298,3 +301,38 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:note"
+
+
+class CaseStageCount(models.Model):
+    """Summary: how many cases each agency holds per stage (and whether they were referred into the NRM).
+
+    Derived data for dashboards, rebuilt by `himaya cases summarise` / the `refresh_case_summaries`
+    task (see summaries.py): a live COUNT over every case grows with the data, this table does not.
+    Holds counts only, no personal data. Its columns are those the Case view rules' `summary` forms
+    filter on.
+    """
+
+    owner_agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=32)
+    referred = models.BooleanField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner_agency", "stage", "referred"], name="case_stage_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_agency_id}/{self.stage}/{self.referred}: {self.n}"
+
+
+class SummaryRefresh(models.Model):
+    """When each summary table was last rebuilt (one row per summary)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    refreshed_at = models.DateTimeField()
+    rows = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.refreshed_at:%Y-%m-%d %H:%M:%S}"

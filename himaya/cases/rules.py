@@ -37,12 +37,22 @@ creator(Case, roles=CASE_ROLES)
 permission("cases.overview", roles=[Role.NRM_COORDINATOR, Role.SUPERVISOR])
 
 
-@rule(Case, VIEW, CHANGE, TRANSITION, roles=CASE_ROLES)
+# Each rule also states its scope on the summary table CaseStageCount (owner_agency, stage, referred),
+# so that dashboards count from it (himaya/cases/summaries.py).
+def _own_agency_summary(actor: Any) -> Q:
+    return Q(owner_agency_id=actor.agency_id)
+
+
+@rule(Case, VIEW, CHANGE, TRANSITION, roles=CASE_ROLES, summary=_own_agency_summary)
 def own_agency_cases(actor: Any) -> Q:
     return Q(owner_agency_id=actor.agency_id)
 
 
-@rule(Case, VIEW, DECIDE, roles=[Role.NRM_COORDINATOR])
+def _referred_summary(actor: Any) -> Q:
+    return ~Q(stage__in=PRE_NRM_STAGES) & (~Q(stage=Stage.CLOSED.value) | Q(referred=True))
+
+
+@rule(Case, VIEW, DECIDE, roles=[Role.NRM_COORDINATOR], summary=_referred_summary)
 def referred_into_the_nrm(actor: Any) -> Q:
     # A closed case counts only if it was ever referred (a closed labour grievance never was).
     return ~Q(stage__in=PRE_NRM_STAGES) & (~Q(stage=Stage.CLOSED.value) | Q(referred_on__isnull=False))

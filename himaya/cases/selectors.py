@@ -19,6 +19,7 @@ from himaya.clocks.business_calendar import BusinessCalendar, load_calendar
 from himaya.clocks.workflow import DECISION_EVENTS, Event, Stage, allowed_events
 
 RG_CLOCK_STAGES = (Stage.RG_PENDING.value,)
+OVERVIEW_ROWS = 25  # rows per list on the coordinator overview
 CG_CLOCK_STAGES = (Stage.RECOVERY_PERIOD.value, Stage.CG_PENDING.value)
 
 
@@ -183,6 +184,21 @@ def available_events(*, actor: Any, case: Case) -> list[Event]:
     return events
 
 
+def assignable_staff(*, actor: Any, case: Case) -> list[Any]:
+    """Colleagues the actor may assign this case to: active staff of the owning agency who hold a case
+    role. Empty when the actor may not move the case (assignment is a step of the owning agency)."""
+    if not policy.can(actor, TRANSITION, case):
+        return []
+    from himaya.accounts.models import User
+    from himaya.cases.rules import CASE_ROLES
+
+    return list(
+        User.objects.filter(agency_id=case.owner_agency_id, is_active=True, roles__role__in=CASE_ROLES)
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
 def may_decide(*, actor: Any, case: Case) -> bool:
     return policy.can(actor, DECIDE, case)
 
@@ -199,19 +215,30 @@ def may_request_reconsideration(*, actor: Any, case: Case) -> bool:
 
 # --- overview ---------------------------------------------------------------------------------
 def overview(*, actor: Any, on: dt.date | None = None) -> dict[str, Any]:
-    """Counts per stage, decisions due this week and overdue decisions, among the actor's visible cases."""
-    from django.db.models import Count
+    """Counts per stage (from the summary table when fresh: `counted_at` says when), decisions due this
+    week and overdue decisions, among the actor's visible cases."""
+    from himaya.cases.summaries import stage_counts
 
     on = on or today()
     qs = policy.visible(actor, Case)
-    counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
+    counts, counted_at = stage_counts(actor=actor)
     week_end = on + dt.timedelta(days=7)
     due_q = Q(stage__in=RG_CLOCK_STAGES, rg_due__gte=on, rg_due__lte=week_end) | Q(
         stage__in=CG_CLOCK_STAGES, cg_due__gte=on, cg_due__lte=week_end
     )
-    due = list(qs.filter(due_q).select_related("owner_agency").order_by("rg_due", "cg_due", "pk")[:100])
-    overdue = list(qs.filter(overdue_q(on)).select_related("owner_agency").order_by("rg_due", "cg_due", "pk")[:100])
-    return {"counts": counts, "due_this_week": due, "overdue": overdue}
+    # The most pressing few of each list; the case list (filter "overdue") has the rest.
+    due = list(qs.filter(due_q).select_related("owner_agency").order_by("rg_due", "cg_due", "pk")[: OVERVIEW_ROWS + 1])
+    overdue = list(
+        qs.filter(overdue_q(on)).select_related("owner_agency").order_by("rg_due", "cg_due", "pk")[: OVERVIEW_ROWS + 1]
+    )
+    return {
+        "counts": counts,
+        "counted_at": counted_at,
+        "due_this_week": due[:OVERVIEW_ROWS],
+        "more_due": len(due) > OVERVIEW_ROWS,
+        "overdue": overdue[:OVERVIEW_ROWS],
+        "more_overdue": len(overdue) > OVERVIEW_ROWS,
+    }
 
 
 def decision_due(case: Case) -> dt.date | None:

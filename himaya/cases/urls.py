@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/transition/", views.case_transition_view, name="transition"),
     path("<int:pk>/decision/", views.case_decision_view, name="decision"),
     path("<int:pk>/note/", views.case_note_view, name="note"),
+    path("<int:pk>/assign/", views.case_assign_view, name="assign"),
     path("<int:pk>/reconsideration/", views.case_reconsideration_view, name="reconsideration"),
 ]

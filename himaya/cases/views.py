@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,13 +17,21 @@ from django.views.decorators.vary import vary_on_headers
 
 from himaya.access import policy
 from himaya.cases import selectors, services
-from himaya.cases.forms import CaseFilterForm, DecisionForm, NoteForm, ReconsiderationForm, TransitionForm
+from himaya.cases.forms import (
+    AssignForm,
+    CaseFilterForm,
+    DecisionForm,
+    NoteForm,
+    ReconsiderationForm,
+    TransitionForm,
+)
 from himaya.cases.models import STAGE_LABELS, Case, CaseNote, Decision
 from himaya.cases.timeline import describe, event_labels, stage_label
 from himaya.clocks.workflow import Stage
+from himaya.core.pagination import CappedPaginator
 
 PAGE_SIZE = 25
-MAX_PAGES = 40  # capped pagination: narrow the filters beyond 1000 cases
+LIST_CAP = 1000  # capped pagination: narrow the filters beyond 1000 cases
 
 
 def _filters(form: CaseFilterForm) -> selectors.CaseFilters:
@@ -48,12 +55,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     actor = request.user
     form = CaseFilterForm(request.GET or None)
     qs = selectors.case_list(actor=actor, filters=_filters(form))
-    paginator = Paginator(qs, PAGE_SIZE)
-    try:
-        number = min(max(int(request.GET.get("page", "1")), 1), MAX_PAGES)
-    except ValueError:
-        number = 1
-    page = paginator.get_page(number)
+    paginator = CappedPaginator(qs, PAGE_SIZE, cap=LIST_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     policy.audit_list(actor, Case, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -66,7 +69,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "query": query.urlencode(),
-        "capped": paginator.num_pages > MAX_PAGES,
+        "capped": paginator.capped,
         "filtering": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
         "may_see_cases": selectors.may_use_case_pages(actor),
     }
@@ -81,6 +84,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     notes = {str(n.pk): n for n in CaseNote.objects.filter(case=case)}
     may_decide = selectors.may_decide(actor=actor, case=case)
     may_change = policy.can(actor, "transition", case)
+    staff = selectors.assignable_staff(actor=actor, case=case) if may_change else []
     return {
         "case": case,
         "stage_label": stage_label(case.stage),
@@ -105,6 +109,8 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "note_form": forms.get("note_form") or NoteForm(),
         "reconsideration_form": forms.get("reconsideration_form") or ReconsiderationForm(),
         "transition_error": forms.get("transition_error"),
+        "assign_form": forms.get("assign_form")
+        or (AssignForm(staff=staff, initial={"assigned_to": case.assigned_to_id}) if staff else None),
     }
 
 
@@ -227,6 +233,28 @@ def case_reconsideration_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/detail.html", context, status=400)
 
 
+@login_required
+@never_cache
+@require_POST
+def case_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    case = selectors.case_get(actor=actor, pk=pk)
+    policy.require(actor, "transition", case)  # assignment is the owning agency's step
+    form = AssignForm(request.POST, staff=selectors.assignable_staff(actor=actor, case=case))
+    if form.is_valid():
+        try:
+            case = services.case_assign(actor=actor, case=case, assignee=form.assignee())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if case.assigned_to is None:
+                messages.success(request, _("The case is no longer assigned to anyone."))
+            else:
+                messages.success(request, _("Case assigned to %(name)s.") % {"name": case.assigned_to.full_name})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/detail.html", _detail_context(request, case, assign_form=form), status=400)
+
+
 def _apply_errors(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
@@ -249,6 +277,9 @@ def case_overview_view(request: HttpRequest) -> HttpResponse:
         "cases/overview.html",
         {
             "counts": counts,
+            "counted_at": data["counted_at"],
+            "more_due": data["more_due"],
+            "more_overdue": data["more_overdue"],
             "due_this_week": [{"case": c, "due": selectors.decision_due(c)} for c in data["due_this_week"]],
             "overdue": [
                 {

@@ -157,7 +157,8 @@ def already_seeded() -> bool:
 
 # --- inserting rows ----------------------------------------------------------------------------
 def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
-    return [f for f in model._meta.concrete_fields]
+    # Generated columns are computed by the database, never written.
+    return [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
 
 
 def _row(obj: models.Model, fields: Sequence[models.Field[Any, Any]]) -> tuple[Any, ...]:
@@ -717,6 +718,9 @@ def national_seed(
         # The head row was updated once per event: give back the space of its dead versions now.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM FULL audit_auditchainhead")
+            # Bulk-loaded tables have no statistics until autovacuum gets round to them; without
+            # them the planner guesses a few thousand rows and picks plans 1000x too slow.
+            cursor.execute("ANALYZE")
     with transaction.atomic():
         audit_record(
             actor=None,

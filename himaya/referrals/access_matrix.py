@@ -56,6 +56,32 @@ def _referral(w: Any) -> Any:
     )
 
 
+def _negative_referral_kwargs(w: Any) -> dict[str, Any]:
+    """An open shelter referral on a case whose reasonable grounds decision was negative."""
+    from himaya.cases.services import case_transition, decision_record
+    from himaya.consent.models import Consent
+
+    referral = _referral(w)
+    Consent.objects.create(
+        person=w.person,
+        purpose="referral_services",
+        given=True,
+        explained_by=w.alice,
+        language="en",
+        recorded_at=timezone.now(),
+    )
+    case = case_transition(actor=w.alice, case=referral.case, event="document")
+    case = case_transition(actor=w.alice, case=case, event="refer")
+    decision_record(
+        actor=w.carol, case=case, kind="rg", outcome="negative", reasons="No indicator of means.", deciding_org="Other"
+    )
+    return {"pk": referral.pk}
+
+
+def _reconsideration(w: Any) -> dict[str, Any]:
+    return {"reasons": "The shelter heard a new account of the recruitment."}
+
+
 def _referral_kwargs(w: Any) -> dict[str, Any]:
     return {"pk": _referral(w).pk}
 
@@ -73,6 +99,18 @@ EXPECTATIONS = {
     "referrals:detail": Expect(kwargs=_referral_kwargs, ok=BOTH_SIDES),
     "referrals:act": Expect(
         method="post", kwargs=_accept_kwargs, ok={"sheila"}, ok_status=302, special=SENDER_CANNOT_ACCEPT
+    ),
+    # Only the support provider asks from the referral (the sender's staff use the case page).
+    "referrals:reconsideration": Expect(
+        method="post", kwargs=_negative_referral_kwargs, data=_reconsideration, ok={"sheila"}, ok_status=302
+    ),
+    "api:referral-reconsideration": Expect(
+        method="post",
+        kwargs=_negative_referral_kwargs,
+        data=_reconsideration,
+        ok={"sheila"},
+        api=True,
+        format="json",
     ),
     "api:referral-list": Expect(ok=REFERRAL_STAFF, api=True),
     "api:referral-detail": Expect(kwargs=_referral_kwargs, ok=BOTH_SIDES, api=True),

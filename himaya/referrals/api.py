@@ -155,3 +155,31 @@ class ReferralActionView(APIView):
             actor=request.user, referral=referral, action=action, text=data.validated_data["text"]
         )
         return Response(ReferralSerializer(referral).data)
+
+
+class ReferralReconsiderationSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    reasons = serializers.CharField(max_length=5000)
+
+
+class ReferralReconsiderationView(APIView):
+    """A support provider asks, through its open referral, for a negative identification decision on the
+    person to be reconsidered (it never reads the case itself). Answers the referral."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(
+        request=ReferralReconsiderationSerializer,
+        responses={200: ReferralSerializer},
+        operation_id="referrals_reconsideration",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        from himaya.cases.services import reconsideration_request
+
+        referral = selectors.referral_get(actor=request.user, pk=pk)
+        if not selectors.may_reconsider(actor=request.user, referral=referral):
+            policy.refuse(request.user, "reconsideration", referral)
+        data = ReferralReconsiderationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reconsideration_request(actor=request.user, case=referral.case, reasons=data.validated_data["reasons"])
+        referral.refresh_from_db()
+        return Response(ReferralSerializer(referral).data)

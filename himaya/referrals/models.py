@@ -49,12 +49,27 @@ class Referral(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # Where the referral stands in a work queue, computed by the database from the state: 0 waits for
+    # an answer, 1 is being worked on, 2 is closed. Inboxes and outboxes sort on (rank, due time), so
+    # unanswered referrals come first, the overdue ones leading, from an index instead of a sort of
+    # every referral an agency ever had.
+    queue_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(state="sent", then=models.Value(0)),
+            models.When(state__in=["accepted", "in_progress"], then=models.Value(1)),
+            default=models.Value(2),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
         indexes = [
             models.Index(fields=["to_agency", "state"], name="referral_inbox_idx"),
             models.Index(fields=["from_agency", "state"], name="referral_outbox_idx"),
+            models.Index(fields=["to_agency", "queue_rank", "answer_due_at", "id"], name="referral_inbox_queue_idx"),
+            models.Index(fields=["from_agency", "queue_rank", "answer_due_at", "id"], name="referral_outbox_queue_idx"),
         ]
 
     def __str__(self) -> str:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case as CaseWhen
-from django.db.models import IntegerField, QuerySet, Value, When
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from himaya.access import policy
 from himaya.agencies.models import AgencyService
 from himaya.cases.models import Case
-from himaya.referrals.models import OPEN_STATES, Referral, ReferralState
+from himaya.referrals.models import Referral
 
 BOXES = ("inbox", "outbox")
 
@@ -34,7 +32,7 @@ def require_referral_role(actor: Any) -> None:
 
 def referral_list(*, actor: Any, box: str = "", state: str = "") -> QuerySet[Referral]:
     """Referrals the actor may see: `inbox` (to their agency), `outbox` (from it), or both.
-    Overdue unanswered ones first, then by due time."""
+    Unanswered ones first by due time (so the overdue lead), then those being worked on, then closed."""
     qs = policy.visible(actor, Referral).select_related("case", "from_agency", "to_agency")
     if box == "inbox":
         qs = qs.filter(to_agency_id=actor.agency_id)
@@ -42,15 +40,7 @@ def referral_list(*, actor: Any, box: str = "", state: str = "") -> QuerySet[Ref
         qs = qs.filter(from_agency_id=actor.agency_id)
     if state:
         qs = qs.filter(state=state)
-    now = timezone.now()
-    return qs.annotate(
-        overdue_rank=CaseWhen(
-            When(state=ReferralState.SENT, answer_due_at__lt=now, then=Value(0)),
-            When(state__in=OPEN_STATES, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    ).order_by("overdue_rank", "answer_due_at", "pk")
+    return qs.order_by("queue_rank", "answer_due_at", "pk")
 
 
 def referral_get(*, actor: Any, pk: Any, action: str = policy.VIEW) -> Referral:
@@ -95,3 +85,16 @@ def suggestions(
         rows.append({"service": service, "agency": service.agency, "shared_languages": shared})
     rows.sort(key=lambda r: (-len(r["shared_languages"]), r["agency"].name_en))
     return rows
+
+
+def may_reconsider(*, actor: Any, referral: Referral) -> bool:
+    """Whether the actor, as a support provider (the receiving agency, while the referral is open), may
+    ask from the referral for a negative identification decision to be reconsidered: support providers
+    never see the case page, so the referral is where they ask."""
+    from himaya.cases import selectors as case_selectors
+
+    return (
+        actor.agency_id == referral.to_agency_id
+        and referral.is_open
+        and case_selectors.may_request_reconsideration(actor=actor, case=referral.case)
+    )

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,11 +18,13 @@ from himaya.agencies import hsds
 from himaya.agencies.forms import apply_service_error
 from himaya.agencies.models import Agency
 from himaya.audit.services import audit_record
+from himaya.core.pagination import CappedPaginator
 from himaya.referrals import minimisation, rules, selectors, services
 from himaya.referrals.forms import ActionForm, BoxFilterForm, DirectoryForm, SendForm
 from himaya.referrals.models import Referral
 
 PAGE_SIZE = 50
+LIST_CAP = 1000  # capped pagination: narrow the filters beyond that
 
 
 def _box(request: HttpRequest, box: str) -> HttpResponse:
@@ -31,15 +32,14 @@ def _box(request: HttpRequest, box: str) -> HttpResponse:
     selectors.require_referral_role(actor)
     form = BoxFilterForm(request.GET or None)
     state = form.cleaned_data["state"] if form.is_valid() else ""
-    page = Paginator(selectors.referral_list(actor=actor, box=box, state=state), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    paginator = CappedPaginator(selectors.referral_list(actor=actor, box=box, state=state), PAGE_SIZE, cap=LIST_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     policy.audit_list(actor, Referral, page.object_list)
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request,
         "referrals/box.html",
-        {"box": box, "form": form, "page": page, "now": timezone.now()},
+        {"box": box, "form": form, "page": page, "capped": paginator.capped, "now": timezone.now()},
         status=status,
     )
 
@@ -82,10 +82,17 @@ def _person_rows(actor: Any, referral: Referral) -> tuple[list[tuple[str, Any]],
 
 
 def _detail(
-    request: HttpRequest, referral: Referral, action_form: ActionForm | None = None, status: int = 200
+    request: HttpRequest,
+    referral: Referral,
+    action_form: ActionForm | None = None,
+    status: int = 200,
+    reconsideration_form: Any = None,
 ) -> HttpResponse:
+    from himaya.cases.forms import ReconsiderationForm
+
     actor: Any = request.user
     rows, minimised = _person_rows(actor, referral)
+    may_reconsider = selectors.may_reconsider(actor=actor, referral=referral)
     return render(
         request,
         "referrals/detail.html",
@@ -97,6 +104,8 @@ def _detail(
             "minimised": minimised,
             "is_receiver": actor.agency_id == referral.to_agency_id,
             "action_form": action_form or ActionForm(),
+            "may_reconsider": may_reconsider,
+            "reconsideration_form": reconsideration_form or (ReconsiderationForm() if may_reconsider else None),
             "now": timezone.now(),
         },
         status=status,
@@ -126,6 +135,29 @@ def act_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect("referrals:detail", pk=referral.pk)
     referral.refresh_from_db()
     return _detail(request, referral, form, status=400)
+
+
+@login_required
+@require_POST
+def reconsideration_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from himaya.cases.forms import ReconsiderationForm
+    from himaya.cases.services import reconsideration_request
+
+    actor: Any = request.user
+    referral = selectors.referral_get(actor=actor, pk=pk)
+    if not selectors.may_reconsider(actor=actor, referral=referral):
+        policy.refuse(actor, "reconsideration", referral)
+    form = ReconsiderationForm(request.POST)
+    if form.is_valid():
+        try:
+            reconsideration_request(actor=actor, case=referral.case, reasons=form.cleaned_data["reasons"])
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Reconsideration requested. The NRM coordinators will decide."))
+            return redirect("referrals:detail", pk=referral.pk)
+    referral.refresh_from_db()
+    return _detail(request, referral, status=400, reconsideration_form=form)
 
 
 @login_required

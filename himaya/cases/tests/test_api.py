@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from himaya.api.services import token_issue
 from himaya.api.tests import test_contract as contract_module
+from himaya.cases import services
 from himaya.cases.models import Case
 
 REASONS = "Credible account of deception and passport retention."
@@ -63,6 +64,24 @@ def test_the_case_api_is_scoped_and_answers_as_its_schema_says(cast, client, ope
     made = contract.check(post(client, f"/api/v1/cases/{police_case.pk}/decisions/", decision, carol), "post")
     assert made["stage"] == "recovery_period"
     assert Case.objects.get(pk=police_case.pk).stage == "recovery_period"
+
+    assigned = contract.check(
+        post(client, f"/api/v1/cases/{epc_case.pk}/assignment/", {"assigned_to": cast.bob.pk}, alice), "post"
+    )
+    assert assigned["assigned_to"] == cast.bob.pk
+    contract.check(
+        post(client, f"/api/v1/cases/{epc_case.pk}/assignment/", {"assigned_to": cast.pete.pk}, alice), "post"
+    )  # 400: not a colleague
+    contract.check(post(client, f"/api/v1/cases/{epc_case.pk}/assignment/", {"assigned_to": None}, pete), "post")
+
+    negative = referred_case(cast.pete)
+    services.decision_record(
+        actor=cast.carol, case=negative, kind="rg", outcome="negative", reasons=REASONS, deciding_org="Police"
+    )
+    ask = f"/api/v1/cases/{negative.pk}/reconsideration/"
+    contract.check(post(client, ask, {"reasons": "short"}, pete), "post")  # 400
+    asked = contract.check(post(client, ask, {"reasons": "A new statement from the shelter."}, pete), "post")
+    assert asked["stage"] == "reconsideration"
 
     ours = {(t, m) for t, ops in contract.schema["paths"].items() if t.startswith("/api/v1/cases/") for m in ops}
     exercised = {(t, m) for t, m, s in contract.checked if s.startswith("2")}

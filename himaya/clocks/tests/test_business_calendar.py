@@ -56,3 +56,29 @@ def test_a_recovery_period_below_thirty_days_is_refused(tmp_path) -> None:
 def test_a_calendar_without_working_days_is_refused() -> None:
     with pytest.raises(ValueError):
         BusinessCalendar.from_dict({"jurisdiction": "XX", "version": "1", "working_days": []})
+
+
+def _naive_working_days_between(cal: BusinessCalendar, start: dt.date, end: dt.date) -> int:
+    if end < start:
+        return -_naive_working_days_between(cal, end, start)
+    return sum(1 for n in range(1, (end - start).days + 1) if cal.is_working_day(start + dt.timedelta(days=n)))
+
+
+def test_counting_whole_weeks_agrees_with_counting_day_by_day() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    days = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2027, 12, 31))
+
+    @settings(max_examples=400, deadline=None)
+    @given(days, days)
+    def check(start: dt.date, end: dt.date) -> None:
+        assert BH.working_days_between(start, end) == _naive_working_days_between(BH, start, end)
+
+    check()
+
+
+def test_a_deadline_months_overdue_counts_every_holiday_once() -> None:
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    assert BH.working_days_between(start, end) == _naive_working_days_between(BH, start, end)
+    assert BH.working_days_between(end, start) == -BH.working_days_between(start, end)

@@ -28,6 +28,27 @@ register = template.Library()
 HIJRI_PREFERENCE = "gregorian_hijri"
 
 
+# --- Choice labels -----------------------------------------------------------------------------
+@lru_cache(maxsize=512)
+def _choice_labels(label: str, field_name: str, language: str | None) -> dict[str, str]:
+    from django.apps import apps
+
+    field = apps.get_model(label)._meta.get_field(field_name)
+    return {str(value): str(text) for value, text in field.flatchoices}
+
+
+@register.filter
+def label(obj: Any, field_name: str) -> Any:
+    """`{{ case|label:"stage" }}`: the translated label of a choice field's value.
+
+    The same text as `get_stage_display`, looked up in a dictionary kept per model, field and
+    language: Django's `get_FOO_display` hashes every (lazy, so translated-on-hash) choice on each
+    call, which dominated the rendering of long lists.
+    """
+    value = getattr(obj, field_name)
+    return _choice_labels(obj._meta.label, field_name, translation.get_language()).get(str(value), value)
+
+
 # --- Policy ----------------------------------------------------------------------------------
 @register.simple_tag(takes_context=True)
 def permitted(context: template.Context, name: str) -> bool:

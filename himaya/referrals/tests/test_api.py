@@ -58,6 +58,22 @@ def test_the_referral_endpoints_answer_as_the_schema_says(
     contract.check(client.get(f"/api/v1/referrals/{pk}/", **bob))
     contract.check(client.get(f"/api/v1/referrals/{pk}/", **pete))  # 404
 
+    # The case's RG decision is negative: the shelter asks, through the referral, for reconsideration.
+    from himaya.cases.services import case_transition, decision_record
+
+    consent(case.person)
+    nrm = case_transition(
+        actor=cast.bob, case=case_transition(actor=cast.bob, case=case, event="document"), event="refer"
+    )
+    decision_record(
+        actor=cast.carol, case=nrm, kind="rg", outcome="negative", reasons="No means were used.", deciding_org="Other"
+    )
+    ask = f"/api/v1/referrals/{pk}/reconsideration/"
+    contract.check(_post(client, ask, {"reasons": ""}, sheila), "post")  # 400
+    contract.check(_post(client, ask, {"reasons": "A new account of the recruitment."}, pete), "post")  # 404
+    asked = contract.check(_post(client, ask, {"reasons": "A new account of the recruitment."}, sheila), "post")
+    assert asked["id"] == pk
+
     contract.check(_post(client, f"/api/v1/referrals/{pk}/decline/", {"text": ""}, sheila), "post")  # 400
     contract.check(_post(client, f"/api/v1/referrals/{pk}/accept/", {}, pete), "post")  # 404
     contract.check(_post(client, f"/api/v1/referrals/{pk}/accept/", {}, sheila), "post")

@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from himaya.cases.summaries import refresh_stage_counts
 from himaya.demo.services import DEFAULT_PEOPLE, DEFAULT_SEED, demo_seed
 from himaya.demo.table import logins_table, mfa_hint
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             )
             if report.cases_created:
                 self.stdout.write(_("Opened %(cases)d demo cases.") % {"cases": report.cases_created})
+                refresh_stage_counts()  # the dashboards' counts
         else:
             self.stdout.write(_("Demo data already present: nothing created."))
         if not options["quiet_logins"]:
@@ -91,3 +93,4 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(timings_table(report))
+        refresh_stage_counts()  # the dashboards' counts
