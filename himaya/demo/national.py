@@ -36,7 +36,17 @@ from himaya.accounts.roles import Role
 from himaya.agencies.models import Agency, AgencyService, AgencyType
 from himaya.audit.models import AuditEvent
 from himaya.audit.services import APPEND_LOCK_KEY, audit_record, canonical_bytes, event_hash, micros
-from himaya.cases.models import Case, CaseExploitation, CaseStatus, Category, Channel, Encounter
+from himaya.cases.models import (
+    Case,
+    CaseExploitation,
+    CaseStatus,
+    Category,
+    Channel,
+    DecidingOrg,
+    Decision,
+    Encounter,
+    TimelineEntry,
+)
 from himaya.clocks.workflow import Stage
 from himaya.demo.names import ORIGIN_WEIGHTS, generate_name
 from himaya.people.models import Gender, Person
@@ -374,6 +384,7 @@ class World:
     owner_weights: list[int]
     providers: dict[str, list[tuple[Agency, User | None]]]
     embassies: dict[str, tuple[Agency, User | None]]
+    coordinator: User | None = None  # the protection centre's NRM coordinator: the competent authority
 
 
 def _world() -> World:
@@ -412,7 +423,16 @@ def _world() -> World:
         a.country: (a, staff(a, Role.CASE_WORKER, Role.FIRST_RESPONDER))
         for a in Agency.objects.filter(type=AgencyType.EMBASSY).order_by("pk")
     }
-    return World(owners=owners, owner_weights=weights, providers=providers, embassies=embassies)
+    coordinator = (
+        User.objects.filter(
+            is_active=True, roles__role=Role.NRM_COORDINATOR.value, agency__type=AgencyType.PROTECTION_CENTRE
+        )
+        .order_by("pk")
+        .first()
+    )
+    return World(
+        owners=owners, owner_weights=weights, providers=providers, embassies=embassies, coordinator=coordinator
+    )
 
 
 class Progress:
@@ -452,6 +472,117 @@ def _reference_start(prefix: str, model: type[models.Model], years: Iterable[int
     return start
 
 
+class _Timeline:
+    """Timeline rows of one batch, numbered from the shared id counters."""
+
+    def __init__(self, ids: dict[type[models.Model], int]) -> None:
+        self.ids = ids
+        self.rows: list[models.Model] = []
+
+    def __call__(self, case_id: int, at: dt.datetime, actor_id: int, kind: str, **fields: Any) -> None:
+        pk = self.ids[TimelineEntry]
+        self.ids[TimelineEntry] += 1
+        self.rows.append(TimelineEntry(pk=pk, case_id=case_id, at=at, actor_id=actor_id, kind=kind, **fields))
+
+
+# The stages a case went through to reach each stage, and the decisions on the way (kind, outcome).
+_PATH_TO: dict[Stage, tuple[tuple[str, Stage], ...]] = {
+    Stage.DOCUMENTATION: (("document", Stage.DOCUMENTATION),),
+    Stage.LABOUR_GRIEVANCE: (("route_labour", Stage.LABOUR_GRIEVANCE),),
+    Stage.NOT_TRAFFICKING: (("route_not_tip", Stage.NOT_TRAFFICKING),),
+    Stage.ANONYMOUS_NOTIFICATION: (("consent_refused", Stage.ANONYMOUS_NOTIFICATION),),
+}
+_REFERRED = (("document", Stage.DOCUMENTATION), ("refer", Stage.RG_PENDING))
+_RG_POSITIVE = (*_REFERRED, ("rg:positive", Stage.RECOVERY_PERIOD))
+_CG_POSITIVE = (*_RG_POSITIVE, ("start_cg", Stage.CG_PENDING), ("cg:positive", Stage.PROTECTION_ASSISTANCE))
+_PATH_TO.update(
+    {
+        Stage.RG_PENDING: _REFERRED,
+        Stage.RG_NEGATIVE: (*_REFERRED, ("rg:negative", Stage.RG_NEGATIVE)),
+        Stage.RECONSIDERATION: (
+            *_REFERRED,
+            ("rg:negative", Stage.RG_NEGATIVE),
+            ("request_reconsideration", Stage.RECONSIDERATION),
+        ),
+        Stage.RECOVERY_PERIOD: _RG_POSITIVE,
+        Stage.CG_PENDING: (*_RG_POSITIVE, ("start_cg", Stage.CG_PENDING)),
+        Stage.CG_NEGATIVE: (*_RG_POSITIVE, ("start_cg", Stage.CG_PENDING), ("cg:negative", Stage.CG_NEGATIVE)),
+        Stage.PROTECTION_ASSISTANCE: _CG_POSITIVE,
+        Stage.REINTEGRATION: (*_CG_POSITIVE, ("reintegrate", Stage.REINTEGRATION)),
+        Stage.VOLUNTARY_RETURN: (*_CG_POSITIVE, ("return_home", Stage.VOLUNTARY_RETURN)),
+        Stage.CLOSED: (*_CG_POSITIVE, ("reintegrate", Stage.REINTEGRATION), ("close", Stage.CLOSED)),
+    }
+)
+_DECISION_REASONS = {
+    "positive": "The account and the indicators recorded at screening meet the test.",
+    "negative": "The indicators recorded do not show the means of trafficking.",
+}
+
+
+def _case_history(
+    rng: random.Random,
+    stage: Stage,
+    case_id: int,
+    opened: dt.datetime,
+    responder_id: int,
+    coordinator: User | None,
+    timeline: _Timeline,
+    decisions: list[models.Model],
+    ids: dict[type[models.Model], int],
+    events: list[PendingEvent],
+    agency_id: int,
+) -> None:
+    """The case timeline's stage changes and the competent authority's decisions that led to `stage`."""
+    at = opened
+    previous = Stage.IDENTIFICATION
+    for step, reached in _PATH_TO.get(stage, ()):
+        at = at + dt.timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 8))
+        kind, _sep, outcome = step.partition(":")
+        if outcome and coordinator is not None:
+            decision_id = ids[Decision]
+            ids[Decision] += 1
+            decisions.append(
+                Decision(
+                    pk=decision_id,
+                    case_id=case_id,
+                    kind=kind,
+                    outcome=outcome,
+                    reasons=_DECISION_REASONS[outcome],
+                    decided_by_id=coordinator.pk,
+                    deciding_org=DecidingOrg.NON_POLICE_GOVERNMENT,
+                    decided_at=at,
+                )
+            )
+            timeline(
+                case_id,
+                at,
+                coordinator.pk,
+                "decision",
+                summary=step,
+                from_stage=previous.value,
+                to_stage=reached.value,
+                object_type="cases.decision",
+                object_id=str(decision_id),
+            )
+            events.append(
+                PendingEvent(
+                    at,
+                    coordinator.pk,
+                    coordinator.agency_id,
+                    "cases.decision.create",
+                    "cases.case",
+                    str(case_id),
+                    agency_id,
+                    "reasons,outcome,deciding_org",
+                )
+            )
+        elif not outcome:
+            timeline(
+                case_id, at, responder_id, "stage", summary=step, from_stage=previous.value, to_stage=reached.value
+            )
+        previous = reached
+
+
 def national_seed(
     *,
     actor: None = None,
@@ -477,7 +608,9 @@ def national_seed(
     years = range(start.year, now.year + 1)
     case_numbers = _reference_start("C", Case, years)
     referral_numbers = _reference_start("R", Referral, years)
-    ids = {m: _next_id(m) for m in (Person, Case, CaseExploitation, Encounter, Referral)}
+    ids: dict[type[models.Model], int] = {
+        m: _next_id(m) for m in (Person, Case, CaseExploitation, Encounter, Referral, Decision, TimelineEntry)
+    }
     service_names = [s for s in SERVICES if s in world.providers]
     service_weights = [SERVICES[s] for s in service_names]
     bar = Progress(persons, progress)
@@ -492,7 +625,10 @@ def national_seed(
             exploitations: list[models.Model] = []
             encounters: list[models.Model] = []
             referrals: list[models.Model] = []
+            decisions: list[models.Model] = []
+            timeline = _Timeline(ids)
             events: list[PendingEvent] = []
+
             for index in range(done, done + size):
                 at = start + step * index
                 agency, responder, worker = rng.choices(world.owners, weights=world.owner_weights)[0]
@@ -612,8 +748,20 @@ def national_seed(
                         recorded_by_id=responder.pk,
                     )
                 )
+                timeline(
+                    cid,
+                    at,
+                    responder.pk,
+                    "encounter",
+                    to_stage=Stage.IDENTIFICATION.value,
+                    object_type="cases.encounter",
+                    object_id=str(ids[Encounter]),
+                )
                 ids[Encounter] += 1
                 case_at = at + dt.timedelta(seconds=30)
+                _case_history(
+                    rng, stage, cid, at, responder.pk, world.coordinator, timeline, decisions, ids, events, agency.pk
+                )
                 events.append(
                     PendingEvent(
                         case_at,
@@ -688,6 +836,26 @@ def national_seed(
                             else None,
                         )
                     )
+                    reference = f"R-{ref_year}-{referral_numbers[ref_year]:06d}"
+                    timeline(
+                        cid,
+                        sent,
+                        worker.pk,
+                        "referral",
+                        summary=f"{reference}:sent",
+                        object_type="referrals.referral",
+                        object_id=str(rid),
+                    )
+                    if state != ReferralState.SENT:
+                        timeline(
+                            cid,
+                            answered or sent,
+                            handler.pk if handler else worker.pk,
+                            "referral",
+                            summary=f"{reference}:{state}",
+                            object_type="referrals.referral",
+                            object_id=str(rid),
+                        )
                     events.append(
                         PendingEvent(
                             case_at + dt.timedelta(seconds=20 + n),
@@ -706,6 +874,8 @@ def national_seed(
                 insert_objects(CaseExploitation, exploitations, report)
                 insert_objects(Encounter, encounters, report)
                 insert_objects(Referral, referrals, report)
+                insert_objects(Decision, decisions, report)
+                insert_objects(TimelineEntry, timeline.rows, report)
                 hashes = append_events(events, report)
             advance_head(hashes, report)
             report.persons += len(people)
@@ -713,7 +883,7 @@ def national_seed(
             report.referrals += len(referrals)
             done += size
             bar.update(done)
-    _reset_sequences([Person, Case, CaseExploitation, Encounter, Referral])
+    _reset_sequences([Person, Case, CaseExploitation, Encounter, Referral, Decision, TimelineEntry])
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # The head row was updated once per event: give back the space of its dead versions now.
         with connection.cursor() as cursor:

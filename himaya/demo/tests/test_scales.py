@@ -70,6 +70,31 @@ def test_the_national_loader_writes_the_requested_rows_that_decrypt_and_verify()
     assert verify_chain().problem is None
 
 
+def test_national_cases_carry_the_history_that_led_to_their_stage() -> None:
+    from himaya.cases.models import Decision, TimelineEntry
+    from himaya.cases.timeline import describe
+
+    national_seed(persons=400, progress=io.StringIO(), batch=150)
+    negative = Case.objects.filter(stage="rg_negative").first()
+    assert negative is not None
+    assert list(negative.decisions.values_list("kind", "outcome")) == [("rg", "negative")]
+    assert Decision.objects.filter(case=negative).get().reasons  # encrypted, and decrypts
+    assert [e.to_stage for e in TimelineEntry.objects.filter(case=negative).exclude(kind="referral").order_by("at")] == [
+        "identification",
+        "documentation",
+        "rg_pending",
+        "rg_negative",
+    ]
+    protected = Case.objects.filter(stage="protection_assistance").first()
+    assert protected is not None
+    assert sorted(protected.decisions.values_list("kind", "outcome")) == [("cg", "positive"), ("rg", "positive")]
+    # Every referral is on its case's timeline, and every entry reads as a sentence.
+    some = Referral.objects.order_by("pk").first()
+    assert TimelineEntry.objects.filter(case_id=some.case_id, kind="referral", object_id=str(some.pk)).exists()
+    assert all(describe(e) for e in TimelineEntry.objects.all()[:300])
+    assert verify_chain().problem is None
+
+
 def test_the_national_loader_refuses_to_run_twice() -> None:
     national_seed(persons=20, progress=None)
     with pytest.raises(AlreadySeeded):
