@@ -33,6 +33,7 @@ VERBS = {
     "refer": pgettext_lazy("audit action", "referred to the NRM"),
     "change": pgettext_lazy("audit action", "changed"),
     "decide": pgettext_lazy("audit action", "decided"),
+    "reconsideration": pgettext_lazy("audit action", "reconsideration asked"),
 }
 
 SYSTEM = {
