@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "himaya.api",
     "himaya.dashboard",
     "himaya.demo",
+    "himaya.assistance",
 ]
 
 MIDDLEWARE = [
