@@ -51,9 +51,9 @@ def may_care(actor: Any, case: Case) -> bool:
     return policy.is_active_actor(actor) and actor.has_role(*CARE_ROLES) and actor.agency_id == case.owner_agency_id
 
 
-def care_case_get(*, actor: Any, pk: Any) -> Case:
-    """A case whose care the actor works on (read audited), or Http404."""
-    case = policy.get_for(actor, Case, pk)
+def care_case_get(*, actor: Any, pk: Any, audit: bool = True) -> Case:
+    """A case whose care the actor works on (read audited unless `audit=False`), or Http404."""
+    case = policy.get_for(actor, Case, pk, audit=audit)
     if not may_care(actor, case):
         raise Http404(_("Not found."))
     return case

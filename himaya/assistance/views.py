@@ -36,6 +36,7 @@ from himaya.assistance.forms import (
     TravelDocumentForm,
 )
 from himaya.assistance.models import CareAction, CareGoal, ClaimStatus, FollowUp, LabourClaim
+from himaya.assistance.rules import DELIVERY_ROLES
 from himaya.assistance.services import CLAIM_PARTY_ROLES
 from himaya.cases.models import Case, InvolvedParty
 from himaya.cases.timeline import stage_label
@@ -225,6 +226,8 @@ def service_log_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def deliveries_view(request: HttpRequest) -> HttpResponse:
     actor = request.user
+    if not actor.has_role(*DELIVERY_ROLES):
+        raise Http404(_("Not found."))
     rows = list(selectors.actions_delivered_by(actor=actor))
     policy.audit_list(actor, CareAction, rows)
     return render(request, "assistance/deliveries.html", {"rows": rows})
