@@ -261,6 +261,8 @@ class CompensationInputSerializer(RejectUnknownFieldsMixin, serializers.Serializ
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
+    outcome = serializers.ChoiceField(choices=FollowUpOutcome.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = FollowUp
         fields = ["id", "case", "months_after_exit", "due_on", "done_on", "outcome", "note", "contacted_by"]
