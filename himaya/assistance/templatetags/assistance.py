@@ -26,3 +26,28 @@ def care_plan_section(context: Any, case: Any) -> dict[str, Any]:
         "overdue": sum(1 for g in plan for a in g["actions"] if a["overdue"]),
         "non_removal": case.stage in selectors.NON_REMOVAL_STAGES,
     }
+
+
+@register.inclusion_tag("assistance/_nav.html", takes_context=True)
+def care_nav(context: Any) -> dict[str, Any]:
+    """Main-menu entries of the care pages the signed-in user may use (from the policy)."""
+    from himaya.access import policy
+    from himaya.assistance.rules import DELIVERY_ROLES, REPORTS
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not policy.is_active_actor(user):
+        return {"links": []}
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    links = []
+    if user.has_role(*DELIVERY_ROLES):
+        links.append((reverse("assistance:deliveries"), _("Care actions we deliver"), "nav-care-deliveries"))
+    if selectors.may_check_non_removal(user):
+        links.append((reverse("assistance:non_removal"), _("Protection from removal"), "nav-non-removal"))
+    if selectors.may_see_return_requests(user):
+        links.append((reverse("assistance:returns"), _("Return requests"), "nav-returns"))
+    if policy.has_permission(user, REPORTS):
+        links.append((reverse("assistance:reports"), _("Care reports"), "nav-care-reports"))
+    return {"links": links}
