@@ -7,6 +7,7 @@ message in the one error shape (himaya/api/errors.py).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -255,7 +256,7 @@ class CompensationInputSerializer(RejectUnknownFieldsMixin, serializers.Serializ
     awarded_amount = serializers.DecimalField(max_digits=12, decimal_places=3)
     currency = serializers.CharField(max_length=3)
     awarded_on = serializers.DateField()
-    paid_amount = serializers.DecimalField(max_digits=12, decimal_places=3, required=False, default="0")
+    paid_amount = serializers.DecimalField(max_digits=12, decimal_places=3, required=False, default=Decimal("0"))
     paid_on = serializers.DateField(required=False, allow_null=True, default=None)
     claim = serializers.IntegerField(required=False, allow_null=True, default=None)
 
@@ -364,7 +365,7 @@ class ReturnRequestListSerializer(serializers.Serializer):
 
 class CountRowSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    name = serializers.CharField(help_text="Translated label of the key.")
     count = serializers.IntegerField()
     minutes = serializers.IntegerField(allow_null=True, required=False)
 
@@ -749,15 +750,15 @@ class ReportsView(APIView):
         return Response(
             {
                 "services_by_type": [
-                    {"key": r["type"], "label": r["label"], "count": r["count"], "minutes": r["minutes"]}
+                    {"key": r["type"], "name": r["label"], "count": r["count"], "minutes": r["minutes"]}
                     for r in data["by_type"]
                 ],
                 "services_by_agency": [
-                    {"key": str(r["agency_id"]), "label": r["label"], "count": r["count"], "minutes": r["minutes"]}
+                    {"key": str(r["agency_id"]), "name": r["label"], "count": r["count"], "minutes": r["minutes"]}
                     for r in data["by_agency"]
                 ],
                 "exits_by_pathway": [
-                    {"key": r["pathway"], "label": r["label"], "count": r["count"], "minutes": None}
+                    {"key": r["pathway"], "name": r["label"], "count": r["count"], "minutes": None}
                     for r in data["by_pathway"]
                 ],
             }

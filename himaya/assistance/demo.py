@@ -9,6 +9,7 @@ criteria ask (used by the demo before it closes such a case).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from typing import Any
@@ -138,10 +139,9 @@ def demo_care(*, seed: int, limit: int = 20) -> int:
             summary="Explained the labour claim and the court process.",
         )
         if case.stage == Stage.VOLUNTARY_RETURN.value:
-            try:
+            # Without an embassy-sharing consent (or an embassy) the plan goes on without a travel document.
+            with contextlib.suppress(ValidationError):
                 services.travel_document_request(actor=actor, case=case)
-            except ValidationError:
-                pass  # no embassy-sharing consent or no embassy: the plan goes on without a travel document
             services.exit_plan_save(
                 actor=actor,
                 case=case,

@@ -225,7 +225,7 @@ def service_log_view(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 def deliveries_view(request: HttpRequest) -> HttpResponse:
-    actor = request.user
+    actor: Any = request.user
     if not actor.has_role(*DELIVERY_ROLES):
         raise Http404(_("Not found."))
     rows = list(selectors.actions_delivered_by(actor=actor))

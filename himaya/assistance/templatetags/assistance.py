@@ -36,7 +36,7 @@ def care_nav(context: Any) -> dict[str, Any]:
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    if not policy.is_active_actor(user):
+    if user is None or not policy.is_active_actor(user):
         return {"links": []}
     from django.urls import reverse
     from django.utils.translation import gettext as _
