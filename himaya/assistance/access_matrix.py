@@ -101,6 +101,7 @@ def _today() -> str:
 EXPECTATIONS = {
     "assistance:care": Expect(kwargs=_case, ok=EPC_CARE),
     "assistance:needs_new": Expect(kwargs=_case, ok=EPC_CARE),
+    "assistance:summary_pdf": Expect(kwargs=_case, ok=EPC_CARE),
     "assistance:goal_add": Expect(
         method="post", kwargs=_case, data=lambda w: {"goal-description": "Contact family"}, ok=EPC_CARE, ok_status=302
     ),

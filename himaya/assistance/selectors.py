@@ -334,3 +334,19 @@ def reports(*, actor: Any, since: dt.date | None = None) -> dict[str, Any]:
         row["label"] = row["agency__name_ar"] if lang_ar else row["agency__name_en"]
     audit_record(actor=actor, action="assistance.reports.view", detail=f"since:{since.isoformat() if since else '-'}")
     return {"by_type": by_type, "by_agency": by_agency, "by_pathway": by_pathway}
+
+
+def report_charts(data: dict[str, Any], *, rtl: bool) -> dict[str, str]:
+    """SVG bar charts (escaped by himaya.core.charts) of the three report tables."""
+    from himaya.core.charts import bar_chart
+
+    def chart(title: str, rows: list[dict[str, Any]]) -> str:
+        return bar_chart(
+            title=title, labels=[str(r["label"]) for r in rows], values=[r["count"] for r in rows], rtl=rtl
+        )
+
+    return {
+        "by_type": chart(_("Services delivered by type"), data["by_type"]),
+        "by_agency": chart(_("Services delivered by agency"), data["by_agency"]),
+        "by_pathway": chart(_("Exits by pathway"), data["by_pathway"]),
+    }

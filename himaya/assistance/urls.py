@@ -6,6 +6,7 @@ app_name = "assistance"
 
 urlpatterns = [
     path("case/<int:case_id>/", views.care_view, name="care"),
+    path("case/<int:case_id>/summary.pdf", views.summary_pdf_view, name="summary_pdf"),
     path("case/<int:case_id>/needs/", views.needs_new_view, name="needs_new"),
     path("case/<int:case_id>/goals/", views.goal_add_view, name="goal_add"),
     path("case/<int:case_id>/actions/", views.action_add_view, name="action_add"),

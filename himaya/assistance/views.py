@@ -441,8 +441,11 @@ def returns_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def reports_view(request: HttpRequest) -> HttpResponse:
+    from django.utils.translation import get_language
+
     data = selectors.reports(actor=request.user)
-    return render(request, "assistance/reports.html", {"data": data})
+    rtl = (get_language() or "ar").startswith("ar")
+    return render(request, "assistance/reports.html", {"data": data, "charts": selectors.report_charts(data, rtl=rtl)})
 
 
 @login_required
@@ -458,3 +461,19 @@ def claim_document_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.legal_document_attach(actor=actor, claim=claim, attachment=attachment)
         messages.success(request, _("Document filed with the claim."))
     return redirect("assistance:legal", case_id=claim.case_id)
+
+
+@login_required
+@never_cache
+@require_GET
+def summary_pdf_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    from django.utils.translation import get_language
+
+    from himaya.assistance.summary import care_plan_pdf
+
+    case = selectors.care_case_get(actor=request.user, pk=case_id)
+    language = (get_language() or "ar")[:2]
+    pdf = care_plan_pdf(actor=request.user, case=case, language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="care-plan-{case.reference}.pdf"'
+    return response

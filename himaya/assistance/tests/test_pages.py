@@ -130,3 +130,30 @@ def test_the_reports_count_services_and_exits(client, w: World) -> None:
     html = client.get("/assistance/reports/").content.decode()
     assert 'data-type="medical"' in html and 'data-pathway="local_integration"' in html
     assert "Checked." not in html
+
+
+def test_the_care_plan_prints_as_a_pdf_with_arabic_text(client, w: World, tmp_path) -> None:
+    import shutil
+    import subprocess
+
+    import pytest
+
+    s = care_setup(w)
+    login(client, w.bob)
+    response = client.get(f"/assistance/case/{s.case.pk}/summary.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "care.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True).stdout
+    assert "ملخص خطة الرعاية" in text  # shaped Arabic comes back as the same logical text
+    assert s.case.reference in text
+
+
+def test_the_reports_draw_charts(client, w: World) -> None:
+    care_setup(w)
+    login(client, w.adam)
+    html = client.get("/assistance/reports/").content.decode()
+    assert html.count("<svg") == 3 and 'role="img"' in html
