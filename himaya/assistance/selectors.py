@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -341,9 +342,9 @@ def report_charts(data: dict[str, Any], *, rtl: bool) -> dict[str, str]:
     from himaya.core.charts import bar_chart
 
     def chart(title: str, rows: list[dict[str, Any]]) -> str:
-        return bar_chart(
-            title=title, labels=[str(r["label"]) for r in rows], values=[r["count"] for r in rows], rtl=rtl
-        )
+        svg = bar_chart(title=title, labels=[str(r["label"]) for r in rows], values=[r["count"] for r in rows], rtl=rtl)
+        # Without its fixed width and height the SVG scales to its column (the viewBox keeps the shape).
+        return re.sub(r'^(<svg[^>]*?) width="\d+" height="\d+"', r"\1", svg, count=1)
 
     return {
         "by_type": chart(_("Services delivered by type"), data["by_type"]),

@@ -319,6 +319,7 @@ def _legal_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
     attachments = list(Attachment.objects.filter(case=case).order_by("pk").values_list("pk", flat=True))
     return {
         "case": case,
+        "has_parties": bool(_parties(case)),
         "file": legal,
         "attachments": attachments,
         "forms": [

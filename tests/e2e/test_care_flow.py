@@ -229,3 +229,13 @@ def test_a_case_goes_from_needs_to_a_voluntary_return_and_follow_up(live_server,
 
     pdf = bob.request.get(live_server.url + reverse("assistance:summary_pdf", kwargs={"case_id": case.pk}))
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+
+    # The legal file and the reports (aggregates with charts) are readable in both directions.
+    flow.go(bob, reverse("assistance:legal", kwargs={"case_id": case.pk}))
+    bob.locator("#legal-claim-form").wait_for()
+    flow.shot(bob, "legal-file")
+    sam = flow.sign_in(cast.sam)
+    flow.go(sam, reverse("assistance:reports"))
+    assert sam.locator("[data-chart] svg[role=img]").count() == 3
+    assert sam.locator("#report-by-type tr[data-type=medical]").count() == 1
+    flow.shot(sam, "reports")
