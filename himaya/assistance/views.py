@@ -41,6 +41,7 @@ from himaya.assistance.services import CLAIM_PARTY_ROLES
 from himaya.cases.models import Case, InvolvedParty
 from himaya.cases.timeline import stage_label
 from himaya.intake.models import Attachment
+from himaya.intake.selectors import attachment_list
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:
@@ -316,7 +317,7 @@ def _legal_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
     for claim in legal["claims"]:
         moves = services.CLAIM_MOVES.get(ClaimStatus(claim.status), ())
         claim.next_statuses = [(m.value, m.label) for m in moves]  # type: ignore[attr-defined]
-    attachments = list(Attachment.objects.filter(case=case).order_by("pk").values_list("pk", flat=True))
+    attachments = list(attachment_list(actor=actor, case=case).values_list("pk", flat=True))
     return {
         "case": case,
         "has_parties": bool(_parties(case)),
@@ -455,7 +456,9 @@ def reports_view(request: HttpRequest) -> HttpResponse:
 def claim_document_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     claim = policy.get_for(actor, LabourClaim, pk, policy.CHANGE)
-    attachment = Attachment.objects.filter(case_id=claim.case_id, pk=request.POST.get("attachment") or 0).first()
+    attachment = (
+        policy.visible(actor, Attachment).filter(case_id=claim.case_id, pk=request.POST.get("attachment") or 0).first()
+    )
     if attachment is None:
         messages.error(request, _("Choose a document attached to this case."))
     else:

@@ -365,3 +365,21 @@ def test_open_care_actions_keep_a_labour_grievance_open(w: World) -> None:
         case_services.case_close(actor=w.alice, case=case, reason="Wages paid")
     services.care_action_set_status(actor=w.alice, action=action, status="done")
     assert case_services.case_close(actor=w.alice, case=case, reason="Wages paid").stage == "closed"
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_claim_keeps_the_cases_encrypted_documents(w: World, settings, tmp_path) -> None:
+    from himaya.intake.services import attachment_add
+
+    settings.HIMAYA_ATTACHMENT_DIR = tmp_path / "attachments"
+    s = care_setup(w, exited=False)
+    payslip = attachment_add(actor=w.alice, case=s.case, name="payslip.pdf", content=PDF)
+    services.legal_document_attach(actor=w.bob, claim=s.claim, attachment=payslip)
+    services.legal_document_attach(actor=w.bob, claim=s.claim, attachment=payslip)  # once is enough
+    assert list(s.claim.documents.values_list("attachment_id", flat=True)) == [payslip.pk]
+    other = _open(w)
+    elsewhere = attachment_add(actor=w.alice, case=other, name="contract.pdf", content=PDF)
+    with pytest.raises(ValidationError):
+        services.legal_document_attach(actor=w.bob, claim=s.claim, attachment=elsewhere)
