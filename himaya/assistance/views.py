@@ -71,6 +71,9 @@ def _care_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "history": selectors.needs_history(actor=actor, case=case),
         "plan": selectors.care_plan(actor=actor, case=case),
         "exit_plan": plan,
+        "travel_requested": plan is not None
+        and plan.travel_document_referral is not None
+        and plan.travel_document_referral.state not in ("declined", "cancelled"),
         "follow_ups": selectors.follow_ups_for(actor=actor, case=case),
         "unmet": selectors.closure_unmet(case),
         "non_removal": case.stage in selectors.NON_REMOVAL_STAGES,
