@@ -154,6 +154,9 @@ EXPECTATIONS = {
         ok_status=302,
     ),
     "assistance:deliveries": Expect(ok=DELIVERERS),
+    "assistance:referral_needs": Expect(
+        kwargs=lambda w: {"referral_id": care_setup(w).shelter.referral_id}, ok={"sheila"}
+    ),
     "assistance:non_removal": Expect(ok={"ivan"}, query="?nr-document=P1234567"),
     "assistance:returns": Expect(ok={"emil"}),
     "assistance:reports": Expect(ok=REPORTERS),

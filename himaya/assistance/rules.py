@@ -81,6 +81,11 @@ def actions_our_agency_delivers(actor: Any) -> Q:
     return Q(responsible_agency_id=actor.agency_id)
 
 
+@rule(NeedsAssessment, VIEW, roles=DELIVERY_ROLES)
+def assessments_our_agency_recorded(actor: Any) -> Q:
+    return Q(agency_id=actor.agency_id)
+
+
 @rule(ServiceDelivery, VIEW, roles=DELIVERY_ROLES)
 def services_our_agency_delivered(actor: Any) -> Q:
     return Q(agency_id=actor.agency_id)

@@ -114,8 +114,22 @@ def needs_assessment_record(
     assessed_on: dt.date,
     ratings: Mapping[str, tuple[int, str]],
 ) -> NeedsAssessment:
-    """Record a needs assessment: every domain gets a level (0–4) and an optional encrypted note."""
-    _require_care(actor, case)
+    """Record a needs assessment: every domain gets a level (0–4) and an optional encrypted note.
+
+    The owning agency's care staff, or the staff of an agency holding an open referral on the case
+    (a shelter assessing on admission), who then see the assessments their agency recorded.
+    """
+    from himaya.assistance.rules import DELIVERY_ROLES
+    from himaya.cases import selectors as case_selectors
+
+    support = (
+        policy.is_active_actor(actor)
+        and actor.has_role(*DELIVERY_ROLES)
+        and actor.agency_id != case.owner_agency_id
+        and case_selectors.has_open_referral_to(case, actor.agency_id)
+    )
+    if not support:
+        _require_care(actor, case)
     errors: dict[str, str] = {}
     if occasion not in Occasion.values:
         errors["occasion"] = _("Choose the occasion of the assessment.")

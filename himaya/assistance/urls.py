@@ -19,6 +19,7 @@ urlpatterns = [
     path("claims/<int:pk>/documents/", views.claim_document_view, name="claim_document"),
     path("claims/<int:pk>/status/", views.claim_status_view, name="claim_status"),
     path("follow-ups/<int:pk>/", views.follow_up_view, name="follow_up"),
+    path("referral/<int:referral_id>/needs/", views.referral_needs_view, name="referral_needs"),
     path("deliveries/", views.deliveries_view, name="deliveries"),
     path("non-removal/", views.non_removal_view, name="non_removal"),
     path("returns/", views.returns_view, name="returns"),

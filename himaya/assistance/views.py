@@ -484,3 +484,39 @@ def summary_pdf_view(request: HttpRequest, case_id: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="care-plan-{case.reference}.pdf"'
     return response
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def referral_needs_view(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """A receiving agency (a shelter on admission) assesses the needs of a referred person."""
+    from himaya.referrals.models import Referral
+
+    actor: Any = request.user
+    referral = policy.get_for(actor, Referral, referral_id)
+    if referral.to_agency_id != actor.agency_id or not referral.is_open or not actor.has_role(*DELIVERY_ROLES):
+        raise Http404(_("Not found."))
+    case = referral.case
+    form = NeedsAssessmentForm(
+        request.POST or None, prefix="needs", initial={"assessed_on": timezone.localdate(), "occasion": "admission"}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.needs_assessment_record(
+                    actor=actor,
+                    case=case,
+                    occasion=form.cleaned_data["occasion"],
+                    assessed_on=form.cleaned_data["assessed_on"],
+                    ratings=form.ratings(),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Needs assessment recorded."))
+                return redirect("referrals:detail", pk=referral.pk)
+        status = 400
+    context = {"case": case, "form": form, "referral": referral}
+    return render(request, "assistance/needs_form.html", context, status=status)

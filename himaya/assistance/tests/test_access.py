@@ -117,3 +117,24 @@ def test_the_delivering_agency_cannot_change_the_owners_own_action(w: World) -> 
         services.care_action_set_status(actor=w.sheila, action=s.own, status="done")
     s.own.refresh_from_db()
     assert s.own.status == "planned"
+
+
+def test_a_shelter_holding_an_open_referral_assesses_needs_on_admission(w: World) -> None:
+    s = care_setup(w, exited=False)
+    ratings = {d: (2, "") for d in ("safety", "medical", "mental_health", "legal", "documents")}
+    ratings |= {d: (1, "") for d in ("family_contact", "finances", "education", "livelihood")}
+    from django.utils import timezone
+
+    a = services.needs_assessment_record(
+        actor=w.sheila, case=s.case, occasion="admission", assessed_on=timezone.localdate(), ratings=ratings
+    )
+    assert a.agency_id == w.cast.agencies["shelter"].pk
+    assert list(policy.visible(w.sheila, NeedsAssessment)) == [a]
+    assert list(policy.visible(w.bob, NeedsAssessment)) == [a]  # the owning agency sees it in the history
+    from himaya.referrals.services import referral_cancel
+
+    referral_cancel(actor=w.alice, referral=s.shelter.referral)
+    with pytest.raises(Http404):
+        services.needs_assessment_record(
+            actor=w.sheila, case=s.case, occasion="review", assessed_on=timezone.localdate(), ratings=ratings
+        )
