@@ -82,6 +82,8 @@ def _require_care(actor: Any, case: Case) -> None:
     if not (policy.is_active_actor(actor) and actor.has_role(*CARE_ROLES) and actor.agency_id == case.owner_agency_id):
         policy.require(actor, policy.CHANGE, case)  # an audited 404 for everyone else
         raise Http404(_("Not found."))
+    if case.stage == "closed":
+        raise ValidationError(_("This case is closed; its care record can no longer change."), code="closed")
 
 
 def _text(value: str | None, *, field: str, limit: int, required: bool = False, message: str = "") -> str:
@@ -196,7 +198,7 @@ def care_action_add(
     errors: dict[str, str] = {}
     if type not in ActionType.values:
         errors["type"] = _("Choose the type of action.")
-    if due_on < _today() - dt.timedelta(days=1):
+    if due_on < _today():
         errors["due_on"] = _("The due date cannot be in the past.")
     if errors:
         raise ValidationError(errors, code="invalid")

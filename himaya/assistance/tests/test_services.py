@@ -383,3 +383,27 @@ def test_a_claim_keeps_the_cases_encrypted_documents(w: World, settings, tmp_pat
     elsewhere = attachment_add(actor=w.alice, case=other, name="contract.pdf", content=PDF)
     with pytest.raises(ValidationError):
         services.legal_document_attach(actor=w.bob, claim=s.claim, attachment=elsewhere)
+
+
+def test_a_closed_case_takes_no_more_care_records(w: World) -> None:
+    case = _open(w)
+    case = case_services.case_transition(actor=w.alice, case=case, event="route_labour")
+    case_services.case_close(actor=w.alice, case=case, reason="Wages paid")
+    case.refresh_from_db()
+    with pytest.raises(ValidationError, match="closed"):
+        services.care_goal_add(actor=w.alice, case=case, description="Too late")
+    assert not case.care_goals.exists()
+
+
+def test_an_action_cannot_fall_due_in_the_past(w: World) -> None:
+    case = _open(w)
+    goal = services.care_goal_add(actor=w.alice, case=case, description="Documents")
+    with pytest.raises(ValidationError) as error:
+        services.care_action_add(
+            actor=w.alice,
+            goal=goal,
+            type="Legal",
+            responsible_agency=w.cast.agencies["epc"],
+            due_on=timezone.localdate() - dt.timedelta(days=1),
+        )
+    assert "due_on" in error.value.message_dict
