@@ -300,6 +300,8 @@ def return_requests(*, actor: Any) -> list[ExitPlan]:
         .order_by("-updated_at", "-pk")
     )
     policy.audit_list(actor, ExitPlan, rows)
+    # The page shows each person's name (the consent rule lets the embassy see them): audited too.
+    policy.audit_list(actor, Person, [p.case.person for p in rows if p.case.person is not None])
     return rows
 
 

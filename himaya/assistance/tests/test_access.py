@@ -63,6 +63,7 @@ def test_the_embassy_sees_a_return_only_while_its_national_consents(w: World) ->
 
     consent = consent_record(actor=w.alice, person=w.person, purpose="share_embassy", given=True, language="tl")
     assert [p.case_id for p in selectors.return_requests(actor=consul)] == [s.case.pk]
+    assert AuditEvent.objects.filter(action="people.person.list", actor_id=consul.pk).exists()
     assert selectors.return_requests(actor=w.emil) == []  # India's embassy: not their national
 
     consent_withdraw(actor=w.alice, consent=consent)
