@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "himaya.api",
     "himaya.dashboard",
     "himaya.demo",
+    "himaya.assistance",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +282,19 @@ SPECTACULAR_SETTINGS = {
         "DecisionOutcomeEnum": "himaya.cases.models.DecisionOutcome",
         "ReferralStateEnum": "himaya.referrals.models.ReferralState",
         "AuditOutcomeEnum": "himaya.audit.models.Outcome",
+        "CareActionTypeEnum": "himaya.assistance.models.ActionType",
+        "CareActionStatusEnum": "himaya.assistance.models.ActionStatus",
+        "LabourClaimKindEnum": "himaya.assistance.models.ClaimKind",
+        "LabourClaimStatusEnum": "himaya.assistance.models.ClaimStatus",
+        "FollowUpOutcomeEnum": "himaya.assistance.models.FollowUpOutcome",
+        "NeedDomainEnum": "himaya.assistance.models.DOMAIN_CHOICES",
+        "NeedLevelEnum": "himaya.assistance.models.NeedLevel",
+        "NeedsOccasionEnum": "himaya.assistance.models.Occasion",
+        "ExitPathwayEnum": "himaya.assistance.models.Pathway",
+        # Names the schema had before other apps brought their own "type", "status" and "kind" fields.
+        "TypeEnum": "himaya.agencies.models.AgencyType",
+        "StatusEnum": "himaya.cases.models.CaseStatus",
+        "KindEnum": "himaya.cases.models.DecisionKind",
     },
 }
 

@@ -16,6 +16,7 @@ Users (all MFA-enrolled with TOTP secret CAST_TOTP_SECRET unless noted; password
   sheila   shelter  service_provider
   emil     embassy_in  case_worker
   gone     epc      case_worker, deactivated
+  ivan     immigration  case_worker  (checks protection from removal, never sees cases)
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ AGENCIES = {
         AgencyType.PARTNER_NRM,
         "JO",
     ),
+    "immigration": (
+        "شؤون الجنسية والجوازات والإقامة",
+        "Nationality, Passports and Residence Affairs",
+        AgencyType.IMMIGRATION,
+        "",
+    ),
 }
 
 USERS = {
@@ -58,6 +65,7 @@ USERS = {
     "sheila": ("shelter", [Role.SERVICE_PROVIDER]),
     "emil": ("embassy_in", [Role.CASE_WORKER]),
     "gone": ("epc", [Role.CASE_WORKER]),
+    "ivan": ("immigration", [Role.CASE_WORKER]),
 }
 
 

@@ -6,6 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
 from himaya.api import views
+from himaya.assistance import api_urls as assistance_api
 from himaya.cases import api_urls as cases_api
 from himaya.consent import api_urls as consent_api
 from himaya.intake import api_urls as intake_api
@@ -38,4 +39,5 @@ urlpatterns = [
     *consent_api.urlpatterns,
     *referrals_api.urlpatterns,
     *notifications_api.urlpatterns,
+    *assistance_api.urlpatterns,
 ]

@@ -81,6 +81,9 @@ SYSTEM = {
     "demo.seed": pgettext_lazy("audit action", "Demo data seeded"),
     "cases.attachment.create": pgettext_lazy("audit action", "Attachment uploaded"),
     "cases.attachment.download": pgettext_lazy("audit action", "Attachment downloaded"),
+    "assistance.nonremoval.check": pgettext_lazy("audit action", "Protection from removal checked"),
+    "assistance.non_removal_check": pgettext_lazy("audit action", "Protection from removal check refused"),
+    "assistance.reports.view": pgettext_lazy("audit action", "Care reports viewed"),
 }
 
 

@@ -284,6 +284,11 @@ def case_transition(*, actor: Any, case: Case, event: str | Event, reasons: str 
         raise ValidationError({"reasons": _("Give the reason for closing the case.")}, code="required")
     if len(reasons) > 200 and ev == Event.CLOSE:
         raise ValidationError({"reasons": _("Keep the reason for closing under 200 characters.")}, code="max_length")
+    if ev == Event.CLOSE:
+        from himaya.assistance.selectors import closure_unmet
+
+        if unmet := closure_unmet(case):  # the closure criteria (himaya/assistance/closure.py)
+            raise ValidationError(unmet, code="closure_criteria")
     from himaya.cases import selectors
 
     on = selectors.today()

@@ -289,6 +289,9 @@ def demo_cases(*, seed: int, count: int = DEFAULT_CASES) -> int:
             event = Event.RETURN_HOME if path == "return" else Event.REINTEGRATE
             case = case_transition(actor=actor, case=case, event=event)
             if path == "closed":
+                from himaya.assistance.demo import prepare_closure  # the closure criteria (himaya/assistance)
+
+                prepare_closure(actor=actor, case=case, seed=seed)
                 case_transition(actor=actor, case=case, event=Event.CLOSE, reasons="Settled with a new employer.")
         _backdate(case, opened_at, began)
     if openers:

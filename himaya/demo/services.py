@@ -219,6 +219,9 @@ def demo_seed(
         from himaya.demo.cases import DEFAULT_CASES, demo_cases
 
         report.cases_created = demo_cases(seed=seed, count=DEFAULT_CASES if cases is None else cases)
+        from himaya.assistance.demo import demo_care
+
+        demo_care(seed=seed)  # needs, care plans, services, legal claims, the way out
         if report.created_anything:
             audit_record(
                 actor=None,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from himaya.access.matrix import Expect
 
 # Roles that may open cases (and so start an intake), in any agency.
-STARTERS = {"alice", "bob", "carol", "sam", "pete", "emil"}
+STARTERS = {"alice", "bob", "carol", "sam", "pete", "emil", "ivan"}
 DRAFT_OWNER_AND_SUPERVISOR = {"alice", "sam"}
 EPC_CASE_STAFF = {"alice", "bob", "carol", "sam"}
 

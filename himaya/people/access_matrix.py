@@ -11,8 +11,8 @@ from typing import Any
 from himaya.access.matrix import Expect
 
 # Roles with a rule on people (their own agency's): the people pages are theirs.
-PEOPLE_READERS = {"alice", "bob", "carol", "sam", "pete", "sheila", "emil"}
-CREATORS = {"alice", "bob", "carol", "sam", "pete", "emil"}
+PEOPLE_READERS = {"alice", "bob", "carol", "sam", "pete", "sheila", "emil", "ivan"}
+CREATORS = {"alice", "bob", "carol", "sam", "pete", "emil", "ivan"}
 EPC_CASE_STAFF = {"alice", "bob", "carol", "sam"}
 
 

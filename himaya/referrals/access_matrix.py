@@ -14,7 +14,7 @@ from himaya.access.matrix import Expect
 from himaya.testing import USERS
 
 EVERYONE = set(USERS) - {"gone"}
-REFERRAL_STAFF = {"alice", "bob", "carol", "sam", "pete", "sheila", "emil"}
+REFERRAL_STAFF = {"alice", "bob", "carol", "sam", "pete", "sheila", "emil", "ivan"}
 EPC_CASE_STAFF = {"alice", "bob", "carol", "sam"}
 BOTH_SIDES = EPC_CASE_STAFF | {"sheila"}
 # The sending agency's staff see the referral but only the receiving agency may accept it.
