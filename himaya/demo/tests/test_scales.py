@@ -79,7 +79,9 @@ def test_national_cases_carry_the_history_that_led_to_their_stage() -> None:
     assert negative is not None
     assert list(negative.decisions.values_list("kind", "outcome")) == [("rg", "negative")]
     assert Decision.objects.filter(case=negative).get().reasons  # encrypted, and decrypts
-    assert [e.to_stage for e in TimelineEntry.objects.filter(case=negative).exclude(kind="referral").order_by("at")] == [
+    assert [
+        e.to_stage for e in TimelineEntry.objects.filter(case=negative).exclude(kind="referral").order_by("at")
+    ] == [
         "identification",
         "documentation",
         "rg_pending",
