@@ -16,6 +16,7 @@ Users (all MFA-enrolled with TOTP secret CAST_TOTP_SECRET unless noted; password
   sheila   shelter  service_provider
   emil     embassy_in  case_worker
   gone     epc      case_worker, deactivated
+  ines     epc      labour_inspector (inspects employers on the prevention queue)
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ USERS = {
     "sheila": ("shelter", [Role.SERVICE_PROVIDER]),
     "emil": ("embassy_in", [Role.CASE_WORKER]),
     "gone": ("epc", [Role.CASE_WORKER]),
+    "ines": ("epc", [Role.LABOUR_INSPECTOR]),
 }
 
 

@@ -15,6 +15,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     AGENCY_ADMIN = "agency_admin"
     SYSTEM_ADMIN = "system_admin"
+    LABOUR_INSPECTOR = "labour_inspector"
 
 
 # Roles whose holders see personal data about victims; they must use MFA.
@@ -27,6 +28,7 @@ PERSONAL_DATA_ROLES = frozenset(
         Role.SERVICE_PROVIDER,
         Role.AGENCY_ADMIN,
         Role.SYSTEM_ADMIN,
+        Role.LABOUR_INSPECTOR,
     }
 )
 # Auditors read the audit trail (who did what), which names staff; MFA protects it too.

@@ -10,6 +10,7 @@ from himaya.cases import api_urls as cases_api
 from himaya.consent import api_urls as consent_api
 from himaya.intake import api_urls as intake_api
 from himaya.notifications import api_urls as notifications_api
+from himaya.prevention import api_urls as prevention_api
 from himaya.referrals import api_urls as referrals_api
 from himaya.screening import api_urls as screening_api
 
@@ -38,4 +39,5 @@ urlpatterns = [
     *consent_api.urlpatterns,
     *referrals_api.urlpatterns,
     *notifications_api.urlpatterns,
+    *prevention_api.urlpatterns,
 ]
