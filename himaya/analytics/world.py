@@ -53,7 +53,7 @@ def generate(directory: Path | str, *, scale: Scale, as_of: dt.date, seed: int =
     con = duckdb.connect(":memory:")
     con.execute("SET preserve_insertion_order = true")
     _setup(con, seed)
-    index = as_of.year * 12 + as_of.month - 1 - scale.months
+    index = as_of.year * 12 + as_of.month - 2 - scale.months  # the last month paid is the one before last
     window_start = dt.date(index // 12, index % 12 + 1, 1)
     all_params = {"as_of": as_of, "start": window_start}
 
@@ -119,7 +119,7 @@ def generate(directory: Path | str, *, scale: Scale, as_of: dt.date, seed: int =
         path = target.as_posix().replace("'", "''")
         options = "FORMAT parquet" if (sub or fmt == "parquet") else "FORMAT csv, HEADER true"
         con.execute(f"COPY ({sql}) TO '{path}' ({options})", used(sql))
-        counts[name] = int(con.execute(f"SELECT count(*) FROM ({sql})", used(sql)).fetchone()[0])  # type: ignore[index]
+        counts[name] = int(con.execute(f"SELECT count(*) FROM ({sql})", used(sql)).fetchall()[0][0])  # type: ignore[index]
 
     out(
         "employers",
@@ -179,8 +179,8 @@ def generate(directory: Path | str, *, scale: Scale, as_of: dt.date, seed: int =
                                       WHEN r3 < p_under THEN round(expected * (0.6 + 0.25 * r4), 3)
                                       ELSE expected END) AS paid,
                   CASE WHEN r1 < p_unpaid AND r4 < 0.6 THEN ''
-                       ELSE strftime((month + INTERVAL 1 MONTH + ((CASE WHEN r2 < p_late THEN 15 + floor(r4 * 45) ELSE floor(r4 * 9) END)::INT) * INTERVAL 1 DAY)::DATE, '%Y-%m-%d') END AS paid_on
-           FROM pay WHERE month + INTERVAL 1 MONTH <= $as_of ORDER BY id, month""",
+                       ELSE strftime(least($as_of::DATE - 1, (month + INTERVAL 1 MONTH + ((CASE WHEN r2 < p_late THEN 15 + floor(r4 * 45) ELSE floor(r4 * 9) END)::INT) * INTERVAL 1 DAY)::DATE), '%Y-%m-%d') END AS paid_on
+           FROM pay ORDER BY id, month""",
     )
     rates = {
         "unpaid_wages": ("0.004", "CASE WHEN pattern = 'wage_theft' THEN 0.10 WHEN pattern = 'document_retention' THEN 0.04 ELSE 0.02 END"),
