@@ -332,7 +332,7 @@ def fairness(
             SELECT w.nationality AS grp, count(*) AS workers, count(*) FILTER (WHERE flagged) AS flagged,
                    count(l.violation) FILTER (WHERE flagged) AS flagged_labelled,
                    count(*) FILTER (WHERE flagged AND l.violation) AS flagged_hits
-            FROM workers w JOIN s ON s.employer_id = w.employer_id LEFT JOIN l USING (employer_id)
+            FROM workers w JOIN s ON s.employer_id = w.employer_id LEFT JOIN l ON l.employer_id = s.employer_id
             GROUP BY w.nationality ORDER BY count(*) DESC
             """
         ).fetchall()

@@ -1,0 +1,182 @@
+"""Importers: every rejected row reported, all or nothing, idempotent, crash-consistent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from himaya.prevention import services
+from himaya.prevention.models import Employer, ImportBatch, RunStatus, WagePayment, Worker
+from himaya.prevention.tests.conftest import write
+
+EMPLOYERS = "cr_number,name,isic_section,size_band,registered_on\n100001-1,Alpha,F,small,2020-01-01\n100002-1,Beta,T,micro,\n"
+WORKERS = (
+    "permit_number,full_name,nationality,occupation,cr_number,site_code,licence_number,start_date,contract_wage\n"
+    "WP00000001,Ravi Kumar,IN,7112,100001-1,,,2024-01-05,150.000\n"
+    "WP00000002,Maria Santos,PH,9111,100002-1,,,2024-03-01,140.5\n"
+)
+
+
+def run(source: str, path: Path) -> ImportBatch:
+    batch = services.import_batch_create(actor=None, source=source, file_name=path.name, path=path)
+    return services.import_batch_execute(batch.pk)
+
+
+@pytest.fixture
+def employers(db, tmp_path):
+    assert run("employers", write(tmp_path / "employers.csv", EMPLOYERS)).status == RunStatus.DONE
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "expected"),
+    [
+        ("employers", "cr_number,name,isic_section,size_band\nABC,X,F,small\n", [(2, "cr_number", "format")]),
+        ("employers", "cr_number,name,isic_section,size_band\n100009-1,X,Z,small\n", [(2, "isic_section", "choice")]),
+        ("employers", "cr_number,name,isic_section,size_band\n100009-1,X,F,\n", [(2, "size_band", "required")]),
+        ("employers", "cr_number,name,isic_section\n100009-1,X,F\n", [(1, "size_band", "missing_column")]),
+        (
+            "employers",
+            "cr_number,name,isic_section,size_band\n100009-1,X,F,small\n100009-1,Y,F,small\n",
+            [(2, "cr_number", "duplicate"), (3, "cr_number", "duplicate")],
+        ),
+        (
+            "workers",
+            "permit_number,nationality,occupation,cr_number,start_date,contract_wage\n"
+            "WP1,IN,7112,100001-1,2024-01-01,100\n",
+            [(2, "permit_number", "format")],
+        ),
+        (
+            "workers",
+            "permit_number,nationality,occupation,cr_number,start_date,contract_wage\n"
+            "WP00000009,XX,7112,999999-1,2024-13-01,-5\n",
+            [(2, "contract_wage", "amount"), (2, "cr_number", "unknown_employer"), (2, "nationality", "country"), (2, "start_date", "date")],
+        ),
+        (
+            "wages",
+            "permit_number,cr_number,month,expected,paid,paid_on\nWP00000404,100001-1,2026-1,200,abc,2026-02-05\n",
+            [(2, "month", "month"), (2, "paid", "amount"), (2, "permit_number", "unknown_worker")],
+        ),
+        (
+            "complaints",
+            "reference,permit_number,cr_number,type,filed_on\nC1,,100001-1,gossip,2099-01-01\n",
+            [(2, "filed_on", "future"), (2, "type", "choice")],
+        ),
+        (
+            "inspections",
+            "reference,cr_number,visited_on,violation_found,indicators,outcome\nH1,100001-1,2026-01-01,maybe,FL07;FL99,\n",
+            [(2, "indicators", "indicator"), (2, "violation_found", "boolean")],
+        ),
+    ],
+)
+def test_it_rejects_bad_rows_with_line_field_and_reason_and_writes_nothing(employers, tmp_path, source, text, expected) -> None:
+    before = (Employer.objects.count(), Worker.objects.count(), WagePayment.objects.count())
+    batch = run(source, write(tmp_path / f"{source}.csv", text))
+    assert batch.status == RunStatus.REJECTED
+    assert [(r["line"], r["field"], r["code"]) for r in batch.rejections] == expected
+    assert (Employer.objects.count(), Worker.objects.count(), WagePayment.objects.count()) == before
+
+
+def test_one_bad_row_rejects_the_whole_batch(employers, tmp_path) -> None:
+    bad = WORKERS + "WP00000003,Joy Reyes,PH,9111,100003-1,,,2024-03-01,140\n"
+    batch = run("workers", write(tmp_path / "workers.csv", bad))
+    assert [(r["line"], r["code"]) for r in batch.rejections] == [(4, "unknown_employer")]
+    assert Worker.objects.count() == 0
+
+
+def test_reimporting_a_file_updates_rows_and_creates_no_duplicates(employers, tmp_path) -> None:
+    path = write(tmp_path / "workers.csv", WORKERS)
+    assert run("workers", path).written_rows == 2
+    write(path, WORKERS.replace("150.000", "175.250"))
+    second = run("workers", path)
+    assert second.status == RunStatus.DONE
+    assert Worker.objects.count() == 2
+    ravi = Worker.objects.get(employer__cr_number="100001-1")
+    assert str(ravi.contract_wage) == "175.250"
+    assert ravi.permit_number == "WP00000001" and ravi.full_name == "Ravi Kumar"  # decrypts
+    assert ravi.batch_id == second.pk
+    wages = "permit_number,cr_number,month,expected,paid,paid_on\nWP00000001,100001-1,2026-01,150,150,2026-02-03\n"
+    wages_path = write(tmp_path / "wages.csv", wages)
+    run("wages", wages_path)
+    run("wages", wages_path)
+    assert WagePayment.objects.count() == 1
+
+
+def test_personal_values_are_not_stored_in_clear(employers, tmp_path) -> None:
+    from django.db import connection
+
+    run("workers", write(tmp_path / "workers.csv", WORKERS))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT permit_number, full_name FROM prevention_worker")
+        stored = cursor.fetchall()
+    assert all("WP0000000" not in permit and "Ravi" not in name for permit, name in stored)
+
+
+def test_parquet_files_import_like_csv(employers, tmp_path) -> None:
+    import duckdb
+
+    csv_path = write(tmp_path / "w.csv", WORKERS)
+    parquet = tmp_path / "workers.parquet"
+    duckdb.execute(f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar=true)) TO '{parquet}' (FORMAT parquet)")
+    assert run("workers", parquet).written_rows == 2
+
+
+def _subprocess_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    env.update(
+        {
+            "SQLITE_PATH": str(tmp_path / "killed.sqlite3"),
+            "HIMAYA_KEYRING_FILE": str(settings.HIMAYA_KEYRING_FILE),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def test_a_killed_import_leaves_nothing_of_its_batch(tmp_path) -> None:
+    """Kill the importer while it writes a large batch; the database has no row of that batch."""
+    import sqlite3
+
+    env = _subprocess_env(tmp_path)
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=300)
+    rows = 200_000
+    emp = write(tmp_path / "employers.csv", "cr_number,name,isic_section,size_band\n100001-1,Alpha,F,large\n")
+    subprocess.run([*manage, "prevention_import", "employers", str(emp)], env=env, check=True, timeout=120, capture_output=True)
+    agencies = tmp_path / "agencies.csv"
+    with open(agencies, "w", encoding="utf-8") as fh:
+        fh.write("licence_number,name\n")
+        for i in range(rows):
+            fh.write(f"RA{i:07d},Office {i}\n")
+    process = subprocess.Popen(
+        [*manage, "prevention_import", "agencies", str(agencies)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    assert process.stdout is not None
+    seen = b""
+    deadline = time.monotonic() + 120
+    while b"Writing" not in seen or not seen.rstrip().endswith(b"rows") and b"/" not in seen.split(b"Writing")[-1]:
+        chunk = process.stdout.read1(256) if hasattr(process.stdout, "read1") else process.stdout.read(64)
+        if not chunk or time.monotonic() > deadline:
+            break
+        seen += chunk
+        if b"Writing" in seen and b"%" in seen.split(b"Writing")[-1]:
+            tail = seen.split(b"Writing")[-1]
+            if b" 0%" not in tail[-12:] or len(tail) > 60:
+                break
+    assert b"Writing" in seen, seen[-500:]
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    db = sqlite3.connect(tmp_path / "killed.sqlite3")
+    batch_id = db.execute("SELECT max(id) FROM prevention_importbatch WHERE source = 'agencies'").fetchone()[0]
+    assert batch_id is not None
+    assert db.execute("SELECT count(*) FROM prevention_recruitmentagency WHERE batch_id = ?", (batch_id,)).fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM prevention_recruitmentagency").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM prevention_employer").fetchone()[0] == 1  # the earlier batch stays
