@@ -28,8 +28,8 @@ PERSONAL_DATA_ROLES = frozenset(
         Role.SERVICE_PROVIDER,
         Role.AGENCY_ADMIN,
         Role.SYSTEM_ADMIN,
-        Role.LABOUR_INSPECTOR,
     }
 )
-# Auditors read the audit trail (who did what), which names staff; MFA protects it too.
-MFA_REQUIRED_ROLES = PERSONAL_DATA_ROLES | {Role.AUDITOR}
+# Auditors read the audit trail (who did what), which names staff; labour inspectors see the workers
+# of the employers they inspect (prevention's own rules, not the victims' records): MFA protects both.
+MFA_REQUIRED_ROLES = PERSONAL_DATA_ROLES | {Role.AUDITOR, Role.LABOUR_INSPECTOR}

@@ -1,3 +1,4 @@
+# ruff: noqa: S608, E501  -- SQL text is built from this module's constants (codes, column names); file values are data in DuckDB tables, never SQL.
 """Explainable employer risk scoring over the whole labour market, in DuckDB (no Django).
 
 Input: a DuckDB connection with these relations (views over a Parquet snapshot, see
@@ -84,7 +85,9 @@ def load_weights(version: str = DEFAULT_VERSION) -> Weights:
 def parse_weights(data: dict[str, Any]) -> Weights:
     indicators = []
     for item in data["indicators"]:
-        tiers = tuple(sorted((Tier(at=float(t["at"]), points=int(t["points"])) for t in item["tiers"]), key=lambda t: t.at))
+        tiers = tuple(
+            sorted((Tier(at=float(t["at"]), points=int(t["points"])) for t in item["tiers"]), key=lambda t: t.at)
+        )
         if not tiers or any(t.points < 0 for t in tiers):
             raise ValueError(f"indicator {item['code']!r} needs tiers with non-negative points")
         if item["feature"] not in FEATURES or item["min_count_feature"] not in FEATURES:
@@ -99,7 +102,9 @@ def parse_weights(data: dict[str, Any]) -> Weights:
                 tiers=tiers,
             )
         )
-    return Weights(version=str(data["version"]), window_months=int(data.get("window_months", 12)), indicators=tuple(indicators))
+    return Weights(
+        version=str(data["version"]), window_months=int(data.get("window_months", 12)), indicators=tuple(indicators)
+    )
 
 
 # Every feature `employer_features` produces (the weights may only name these).
@@ -123,7 +128,9 @@ FEATURES = (
 )
 
 
-def connect_snapshot(directory: Path | str, *, threads: int | None = None, memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
+def connect_snapshot(
+    directory: Path | str, *, threads: int | None = None, memory_limit: str = "1GB"
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB whose relations are views over `<directory>/<relation>.parquet`."""
     con = duckdb.connect(":memory:", config={"memory_limit": memory_limit})
     if threads:
@@ -215,7 +222,8 @@ def employer_features(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, window_
 
 def _points_sql(indicator: Indicator) -> str:
     cases = " ".join(
-        f"WHEN {indicator.feature} >= {tier.at!r} THEN {tier.points}" for tier in sorted(indicator.tiers, key=lambda t: -t.at)
+        f"WHEN {indicator.feature} >= {tier.at!r} THEN {tier.points}"
+        for tier in sorted(indicator.tiers, key=lambda t: -t.at)
     )
     return (
         f"CASE WHEN {indicator.min_count_feature} < {indicator.min_count} THEN 0 "

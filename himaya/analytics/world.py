@@ -1,3 +1,4 @@
+# ruff: noqa: S608, E501  -- SQL text is built from this module's constants (codes, column names); file values are data in DuckDB tables, never SQL.
 """A synthetic labour market, generated in DuckDB and written in the import schema (no Django).
 
 Every value derives from a keyed hash of (row id, purpose, seed), so the same seed gives the same
@@ -31,19 +32,75 @@ SCALES = {
     "demo": Scale(employers=600, workers=7000, agencies=40),
     "national": Scale(employers=60_000, workers=700_000, agencies=400),
 }
-SOURCES = ("employers", "worksites", "agencies", "workers", "wages", "complaints", "absconding", "transfers", "inspections")
+SOURCES = (
+    "employers",
+    "worksites",
+    "agencies",
+    "workers",
+    "wages",
+    "complaints",
+    "absconding",
+    "transfers",
+    "inspections",
+)
 
-GIVEN = ["Ravi", "Anil", "Maria", "Joy", "Siti", "Rahim", "Karim", "Priya", "Sunil", "Ana", "Dewi", "Hassan",
-         "Abebe", "Grace", "Nimal", "Ramesh", "Fatima", "Jose", "Lina", "Omar", "Bikash", "Sarah", "Tuan", "Musa"]
-FAMILY = ["Kumar", "Santos", "Rahman", "Perera", "Reyes", "Hossain", "Khan", "Thapa", "Wijaya", "Tesfaye",
-          "Fernando", "Nair", "Ali", "Cruz", "Gurung", "Mensah", "Haddad", "Das", "Silva", "Ochieng"]
+GIVEN = [
+    "Ravi",
+    "Anil",
+    "Maria",
+    "Joy",
+    "Siti",
+    "Rahim",
+    "Karim",
+    "Priya",
+    "Sunil",
+    "Ana",
+    "Dewi",
+    "Hassan",
+    "Abebe",
+    "Grace",
+    "Nimal",
+    "Ramesh",
+    "Fatima",
+    "Jose",
+    "Lina",
+    "Omar",
+    "Bikash",
+    "Sarah",
+    "Tuan",
+    "Musa",
+]
+FAMILY = [
+    "Kumar",
+    "Santos",
+    "Rahman",
+    "Perera",
+    "Reyes",
+    "Hossain",
+    "Khan",
+    "Thapa",
+    "Wijaya",
+    "Tesfaye",
+    "Fernando",
+    "Nair",
+    "Ali",
+    "Cruz",
+    "Gurung",
+    "Mensah",
+    "Haddad",
+    "Das",
+    "Silva",
+    "Ochieng",
+]
 
 
 def _setup(con: duckdb.DuckDBPyConnection, seed: int) -> None:
     con.execute(f"CREATE OR REPLACE MACRO u(a, b) AS (hash(a, b, {int(seed)}) % 1000003)::DOUBLE / 1000003.0")
 
 
-def generate(directory: Path | str, *, scale: Scale, as_of: dt.date, seed: int = 7, fmt: str = "parquet") -> dict[str, int]:
+def generate(
+    directory: Path | str, *, scale: Scale, as_of: dt.date, seed: int = 7, fmt: str = "parquet"
+) -> dict[str, int]:
     """Write every source (`<dir>/<source>.<fmt>`) and the truth (`<dir>/truth/planted.parquet`).
 
     Returns the number of rows written per source.
@@ -115,7 +172,7 @@ def generate(directory: Path | str, *, scale: Scale, as_of: dt.date, seed: int =
     counts: dict[str, int] = {}
 
     def out(name: str, sql: str, sub: str = "") -> None:
-        target = folder / sub / f"{name}.{ 'parquet' if sub else fmt}"
+        target = folder / sub / f"{name}.{'parquet' if sub else fmt}"
         path = target.as_posix().replace("'", "''")
         options = "FORMAT parquet" if (sub or fmt == "parquet") else "FORMAT csv, HEADER true"
         con.execute(f"COPY ({sql}) TO '{path}' ({options})", used(sql))
@@ -183,12 +240,21 @@ def generate(directory: Path | str, *, scale: Scale, as_of: dt.date, seed: int =
            FROM pay ORDER BY id, month""",
     )
     rates = {
-        "unpaid_wages": ("0.004", "CASE WHEN pattern = 'wage_theft' THEN 0.10 WHEN pattern = 'document_retention' THEN 0.04 ELSE 0.02 END"),
-        "passport_retention": ("0.001", "CASE WHEN pattern = 'document_retention' THEN 0.14 WHEN pattern = 'debt_bondage' THEN 0.05 ELSE 0.02 END"),
+        "unpaid_wages": (
+            "0.004",
+            "CASE WHEN pattern = 'wage_theft' THEN 0.10 WHEN pattern = 'document_retention' THEN 0.04 ELSE 0.02 END",
+        ),
+        "passport_retention": (
+            "0.001",
+            "CASE WHEN pattern = 'document_retention' THEN 0.14 WHEN pattern = 'debt_bondage' THEN 0.05 ELSE 0.02 END",
+        ),
         "recruitment_fees": ("0.0015", "CASE WHEN pattern = 'debt_bondage' THEN 0.13 ELSE 0.01 END"),
         "excessive_hours": ("0.003", "CASE WHEN pattern = 'abusive_conditions' THEN 0.14 ELSE 0.02 END"),
         "housing": ("0.002", "CASE WHEN pattern = 'abusive_conditions' THEN 0.11 ELSE 0.01 END"),
-        "abuse": ("0.0004", "CASE WHEN pattern IN ('document_retention', 'abusive_conditions') THEN 0.03 ELSE 0.01 END"),
+        "abuse": (
+            "0.0004",
+            "CASE WHEN pattern IN ('document_retention', 'abusive_conditions') THEN 0.03 ELSE 0.01 END",
+        ),
     }
     union = " UNION ALL ".join(
         f"""SELECT id, employer_id, permit_number, '{kind}' AS type FROM wk
@@ -253,36 +319,38 @@ def relations_from_sources(con: duckdb.DuckDBPyConnection, directory: Path | str
         path = (folder / f"{name}.{fmt}").as_posix().replace("'", "''")
         return f"read_parquet('{path}')" if fmt == "parquet" else f"read_csv('{path}', header=true, all_varchar=true)"
 
-    con.execute(f"CREATE OR REPLACE TABLE emp_keys AS SELECT cr_number, row_number() OVER () AS id FROM {src('employers')}")
+    con.execute(
+        f"CREATE OR REPLACE TABLE emp_keys AS SELECT cr_number, row_number() OVER () AS id FROM {src('employers')}"
+    )
     con.execute(
         f"CREATE OR REPLACE TABLE employers AS SELECT k.id, e.isic_section, e.size_band FROM {src('employers')} e "
         "JOIN emp_keys k USING (cr_number)"
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE workers AS SELECT row_number() OVER () AS id, w.permit_number, k.id AS employer_id,
-            w.nationality, w.start_date::DATE AS start_date FROM {src('workers')} w JOIN emp_keys k USING (cr_number)"""
+            w.nationality, w.start_date::DATE AS start_date FROM {src("workers")} w JOIN emp_keys k USING (cr_number)"""
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE wages AS SELECT wk.id AS worker_id, k.id AS employer_id,
             (g.month || '-01')::DATE AS month, g.expected::DOUBLE AS expected, g.paid::DOUBLE AS paid,
             nullif(g.paid_on, '')::DATE AS paid_on
-            FROM {src('wages')} g JOIN workers wk USING (permit_number) JOIN emp_keys k ON k.cr_number = g.cr_number"""
+            FROM {src("wages")} g JOIN workers wk USING (permit_number) JOIN emp_keys k ON k.cr_number = g.cr_number"""
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE complaints AS SELECT k.id AS employer_id, c.type, c.filed_on::DATE AS filed_on
-            FROM {src('complaints')} c JOIN emp_keys k USING (cr_number)"""
+            FROM {src("complaints")} c JOIN emp_keys k USING (cr_number)"""
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE absconding AS SELECT k.id AS employer_id, a.filed_on::DATE AS filed_on
-            FROM {src('absconding')} a JOIN emp_keys k USING (cr_number)"""
+            FROM {src("absconding")} a JOIN emp_keys k USING (cr_number)"""
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE transfers AS SELECT k.id AS from_employer_id, t.transferred_on::DATE AS transferred_on
-            FROM {src('transfers')} t JOIN emp_keys k ON k.cr_number = t.from_cr_number"""
+            FROM {src("transfers")} t JOIN emp_keys k ON k.cr_number = t.from_cr_number"""
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE inspections AS SELECT k.id AS employer_id, i.visited_on::DATE AS visited_on,
-            i.violation_found::BOOLEAN AS violation_found FROM {src('inspections')} i JOIN emp_keys k USING (cr_number)"""
+            i.violation_found::BOOLEAN AS violation_found FROM {src("inspections")} i JOIN emp_keys k USING (cr_number)"""
     )
 
 

@@ -19,7 +19,7 @@ from himaya.prevention.models import Inspection
 
 class IndicatorSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class ReasonSerializer(serializers.Serializer):

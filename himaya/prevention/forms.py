@@ -61,7 +61,9 @@ YES_NO = [("", _("Not checked")), ("yes", _("Yes")), ("no", _("No"))]
 
 
 class InspectionForm(forms.Form):
-    visited_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    visited_on = forms.DateField(
+        label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     indicators_observed = forms.MultipleChoiceField(
         label=_("ILO forced-labour indicators observed"),
         choices=ForcedLabourIndicator.choices,
@@ -85,9 +87,13 @@ class InspectionForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    workers = forms.MultipleChoiceField(label=_("Workers concerned"), required=False, widget=forms.CheckboxSelectMultiple)
+    workers = forms.MultipleChoiceField(
+        label=_("Workers concerned"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     indicators = forms.MultipleChoiceField(
-        label=_("ILO forced-labour indicators"), choices=ForcedLabourIndicator.choices, widget=forms.CheckboxSelectMultiple
+        label=_("ILO forced-labour indicators"),
+        choices=ForcedLabourIndicator.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     description = forms.CharField(label=_("What was found"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -1,3 +1,4 @@
+# ruff: noqa: S608, E501  -- SQL text is built from this module's constants (codes, column names); file values are data in DuckDB tables, never SQL.
 """Importers for the regulator's sources, from CSV or Parquet (schema: docs/prevention-import.md).
 
 One file is one batch, and a batch is all or nothing:
@@ -39,7 +40,6 @@ from himaya.prevention.models import (
     Employer,
     ForcedLabourIndicator,
     Governorate,
-    Inspection,
     Outcome,
     SizeBand,
     Worker,
@@ -367,7 +367,13 @@ def _check_sql(col: Col, countries: tuple[str, ...]) -> list[tuple[str, str]]:
         checks.append((present + f"try_strptime({x}, '%Y-%m-%d') IS NULL", "date"))
         checks.append((present + f"try_strptime({x}, '%Y-%m-%d') > current_date + 1", "future"))
     if col.kind == "month":
-        checks.append((present + f"(NOT regexp_full_match({x}, '[0-9]{{4}}-[0-9]{{2}}') OR try_strptime({x} || '-01', '%Y-%m-%d') IS NULL)", "month"))
+        checks.append(
+            (
+                present
+                + f"(NOT regexp_full_match({x}, '[0-9]{{4}}-[0-9]{{2}}') OR try_strptime({x} || '-01', '%Y-%m-%d') IS NULL)",
+                "month",
+            )
+        )
     if col.kind == "amount":
         checks.append(
             (
@@ -384,7 +390,8 @@ def _check_sql(col: Col, countries: tuple[str, ...]) -> list[tuple[str, str]]:
         allowed = ", ".join(_quote(c) for c in FL_CODES)
         checks.append(
             (
-                present + f"NOT list_bool_and(list_transform(list_filter(string_split({x}, ';'), lambda s: trim(s) <> ''), "
+                present
+                + f"NOT list_bool_and(list_transform(list_filter(string_split({x}, ';'), lambda s: trim(s) <> ''), "
                 f"lambda s: upper(trim(s)) IN ({allowed})))",
                 "indicator",
             )
@@ -412,14 +419,20 @@ def _load_maps(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
         if "site" in kinds:
             cursor.execute("SELECT site_code, id, employer_id FROM prevention_worksite")
             _register(
-                con, "m_site", ["site_code", "id", "employer_id"], cursor.fetchall(), [pa.string(), pa.int64(), pa.int64()]
+                con,
+                "m_site",
+                ["site_code", "id", "employer_id"],
+                cursor.fetchall(),
+                [pa.string(), pa.int64(), pa.int64()],
             )
         if "agency" in kinds:
             cursor.execute("SELECT licence_number, id FROM prevention_recruitmentagency")
             _register(con, "m_agency", ["licence_number", "id"], cursor.fetchall(), [pa.string(), pa.int64()])
         if "worker" in kinds:
             col = next(c.name for c in spec.columns if c.ref == "worker")
-            permits = [r[0] for r in con.execute(f"SELECT DISTINCT {v(col)} FROM raw WHERE {v(col)} IS NOT NULL").fetchall()]
+            permits = [
+                r[0] for r in con.execute(f"SELECT DISTINCT {v(col)} FROM raw WHERE {v(col)} IS NOT NULL").fetchall()
+            ]
             index_field = Worker._meta.get_field("permit_index")
             cursor.execute("SELECT permit_index, id FROM prevention_worker")
             by_index = dict(cursor.fetchall())
@@ -432,7 +445,7 @@ def _load_maps(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, names: list[str], rows: list[Any], types: list[Any]) -> None:
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
     table = pa.table({n: pa.array(list(c), type=t) for n, c, t in zip(names, columns, types, strict=True)})
     con.register(f"{name}_arrow", table)
     con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
@@ -469,13 +482,15 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]
     selects = []
     for col in spec.columns:
         for condition, code in _check_sql(col, countries):
-            selects.append(f"SELECT line, {_quote(col.name)} AS field, {_quote(code)} AS code, raw.\"{col.name}\" AS value FROM raw WHERE {condition}")
+            selects.append(
+                f'SELECT line, {_quote(col.name)} AS field, {_quote(code)} AS code, raw."{col.name}" AS value FROM raw WHERE {condition}'
+            )
         if col.kind == "ref":
             alias = "m_employer2" if col.name == SECOND_EMPLOYER.get(spec.source) else REF_TABLES[col.ref]
             table = "m_employer" if alias == "m_employer2" else alias
             key = REF_KEYS[col.ref]
             selects.append(
-                f"SELECT line, {_quote(col.name)}, {_quote(REF_REASONS[col.ref])}, raw.\"{col.name}\" FROM raw "
+                f'SELECT line, {_quote(col.name)}, {_quote(REF_REASONS[col.ref])}, raw."{col.name}" FROM raw '
                 f"LEFT JOIN {table} {alias} ON {alias}.{key} = {v(col.name)} WHERE {v(col.name)} IS NOT NULL AND {alias}.id IS NULL"
             )
     if spec.source == "workers":
@@ -632,5 +647,3 @@ def default_upload_dir() -> Path:
     folder = Path(getattr(settings, "HIMAYA_PREVENTION_DIR", settings.VAR_DIR / "prevention")) / "uploads"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
-
-

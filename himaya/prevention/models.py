@@ -217,6 +217,9 @@ class WagePayment(models.Model):
         verbose_name_plural = _("wage payments")
         constraints = [models.UniqueConstraint(fields=["worker", "month"], name="prevention_wage_worker_month")]
 
+    def __str__(self) -> str:
+        return f"{self.worker_id}:{self.month:%Y-%m}"
+
 
 class Complaint(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
@@ -230,6 +233,9 @@ class Complaint(models.Model):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
 
+    def __str__(self) -> str:
+        return self.reference
+
 
 class AbscondingReport(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
@@ -241,6 +247,9 @@ class AbscondingReport(models.Model):
     class Meta:
         verbose_name = _("absconding report")
         verbose_name_plural = _("absconding reports")
+
+    def __str__(self) -> str:
+        return self.reference
 
 
 class PermitTransfer(models.Model):
@@ -255,6 +264,9 @@ class PermitTransfer(models.Model):
         verbose_name = _("permit transfer")
         verbose_name_plural = _("permit transfers")
 
+    def __str__(self) -> str:
+        return self.reference
+
 
 class PlantedTruth(models.Model):
     """Which synthetic employers were planted as exploitative. Never read by scoring or pages."""
@@ -265,6 +277,9 @@ class PlantedTruth(models.Model):
     class Meta:
         verbose_name = _("planted truth")
         verbose_name_plural = _("planted truth")
+
+    def __str__(self) -> str:
+        return f"{self.employer_id}:{self.pattern}"
 
 
 class ScoringRun(models.Model):
@@ -306,6 +321,9 @@ class RiskScore(models.Model):
         verbose_name_plural = _("risk scores")
         constraints = [models.UniqueConstraint(fields=["run", "employer"], name="prevention_score_run_employer")]
         indexes = [models.Index(fields=["run", "rank"], name="prevention_score_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.rank}"
 
 
 class InspectionPlan(models.Model):

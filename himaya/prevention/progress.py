@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -10,7 +10,7 @@ PHASES = {"checking": _("Checking"), "preparing": _("Preparing"), "writing": _("
 
 
 class Bar:
-    def __init__(self, out: TextIO, width: int = 30) -> None:
+    def __init__(self, out: Any, width: int = 30) -> None:
         self.out = out
         self.width = width
         self.last = ("", -1)

@@ -36,12 +36,20 @@ def sentence(reason: dict[str, Any]) -> str:
     if code == "underpaid":
         return _("paid below the contract wage in %(percent)s of pay months") % {"percent": _percent(value)}
     complaints = {
-        "passport_retention": lambda n: ngettext("%(count)d passport-retention complaint", "%(count)d passport-retention complaints", n),
-        "recruitment_fees": lambda n: ngettext("%(count)d recruitment-fee complaint", "%(count)d recruitment-fee complaints", n),
-        "excessive_hours": lambda n: ngettext("%(count)d excessive-hours complaint", "%(count)d excessive-hours complaints", n),
+        "passport_retention": lambda n: ngettext(
+            "%(count)d passport-retention complaint", "%(count)d passport-retention complaints", n
+        ),
+        "recruitment_fees": lambda n: ngettext(
+            "%(count)d recruitment-fee complaint", "%(count)d recruitment-fee complaints", n
+        ),
+        "excessive_hours": lambda n: ngettext(
+            "%(count)d excessive-hours complaint", "%(count)d excessive-hours complaints", n
+        ),
         "housing": lambda n: ngettext("%(count)d housing complaint", "%(count)d housing complaints", n),
         "abuse": lambda n: ngettext("%(count)d abuse complaint", "%(count)d abuse complaints", n),
-        "unpaid_wage_complaints": lambda n: ngettext("%(count)d unpaid-wages complaint", "%(count)d unpaid-wages complaints", n),
+        "unpaid_wage_complaints": lambda n: ngettext(
+            "%(count)d unpaid-wages complaint", "%(count)d unpaid-wages complaints", n
+        ),
     }
     if code in complaints:
         text = complaints[code](count) % {"count": count}

@@ -260,7 +260,9 @@ def plan_create(
         Inspection.objects.exclude(status=InspectionStatus.COMPLETED).values_list("employer_id", flat=True)
     )
     ranked = list(
-        RiskScore.objects.filter(run=run, score__gt=0).order_by("rank").values_list("employer_id", "score")[: budget * 2 + len(open_employers)]
+        RiskScore.objects.filter(run=run, score__gt=0)
+        .order_by("rank")
+        .values_list("employer_id", "score")[: budget * 2 + len(open_employers)]
     )
     chosen = [(e, s) for e, s in ranked if e not in open_employers][:risk_slots]
     taken = {e for e, _ in chosen} | open_employers
@@ -305,7 +307,10 @@ def plan_create(
                 item.reference = _next_reference()
         Inspection.objects.bulk_create(items)
         audit_record(
-            actor=actor, action="prevention.inspectionplan.create", obj=plan, detail=f"risk:{len(chosen)},random:{len(randomly)}"
+            actor=actor,
+            action="prevention.inspectionplan.create",
+            obj=plan,
+            detail=f"risk:{len(chosen)},random:{len(randomly)}",
         )
     return plan
 
@@ -440,7 +445,7 @@ def finding_to_intake(*, actor: Any, finding: Finding) -> IntakeDraft:
     employer = inspection.employer
     workers = list(finding.workers.all())
     visited = inspection.visited_on or timezone.localdate()
-    occurred = timezone.make_aware(dt.datetime.combine(min(visited, timezone.localdate()), dt.time(9, 0)))
+    occurred = min(timezone.now(), timezone.make_aware(dt.datetime.combine(visited, dt.time(9, 0))))
     labels = dict(ForcedLabourIndicator.choices)
     indicator_text = "; ".join(f"{c} {labels.get(c, '')}" for c in finding.indicators)
     site = employer.worksites.first()
@@ -494,4 +499,3 @@ def finding_to_intake(*, actor: Any, finding: Finding) -> IntakeDraft:
         finding.save(update_fields=["intake_draft"])
         audit_record(actor=actor, action="prevention.finding.update", obj=finding, fields=["intake_draft"])
     return draft
-

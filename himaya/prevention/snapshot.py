@@ -1,3 +1,4 @@
+# ruff: noqa: S608  -- SQL text is built from this module's constants (codes, column names); file values are data in DuckDB tables, never SQL.
 """The columnar snapshot the scoring reads: one Parquet file per relation (see analytics.scoring).
 
 `refresh` exports the analytics columns (ids, codes, dates, amounts: nothing identifying) from the
@@ -69,10 +70,13 @@ def snapshot_dir() -> Path:
 
 def _export_csv(sql: str, target: Path) -> None:
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, open(target, "wb") as fh:
-            with cursor.connection.cursor().copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
-                for block in copy:
-                    fh.write(block)
+        with (
+            connection.cursor() as cursor,
+            open(target, "wb") as fh,
+            cursor.connection.cursor().copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy,
+        ):
+            for block in copy:
+                fh.write(block)
         return
     with connection.cursor() as cursor, open(target, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

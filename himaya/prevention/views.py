@@ -81,8 +81,14 @@ def imports_view(request: HttpRequest) -> HttpResponse:
 def import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_get(actor=request.user, pk=pk)
     rejections = [{**r, "reason": importers.describe_rejection(r)} for r in batch.rejections[:500]]
-    context = {"batch": batch, "rejections": rejections, "running": batch.status in (RunStatus.QUEUED, RunStatus.RUNNING)}
-    template = "prevention/_import_progress.html" if request.headers.get("HX-Request") else "prevention/import_detail.html"
+    context = {
+        "batch": batch,
+        "rejections": rejections,
+        "running": batch.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+    }
+    template = (
+        "prevention/_import_progress.html" if request.headers.get("HX-Request") else "prevention/import_detail.html"
+    )
     return render(request, template, context)
 
 

@@ -1,3 +1,4 @@
+
 """Scoring rules on tiny worlds (no Django)."""
 
 from __future__ import annotations
@@ -37,7 +38,12 @@ def test_unknown_versions_and_features_are_refused() -> None:
         scoring.load_weights("1999.9")
     with pytest.raises(ValueError):
         scoring.parse_weights(
-            {"version": "x", "indicators": [{"code": "a", "feature": "nope", "min_count_feature": "workers", "tiers": [{"at": 1, "points": 1}]}]}
+            {
+                "version": "x",
+                "indicators": [
+                    {"code": "a", "feature": "nope", "min_count_feature": "workers", "tiers": [{"at": 1, "points": 1}]}
+                ],
+            }
         )
 
 
@@ -49,13 +55,17 @@ def _tiny() -> duckdb.DuckDBPyConnection:
     workers = [(w, 1 + (w - 1) // 4) for w in range(1, 13)]
     con.execute("CREATE TABLE workers (id BIGINT, employer_id BIGINT, nationality VARCHAR, start_date DATE)")
     con.executemany("INSERT INTO workers VALUES (?, ?, 'IN', DATE '2024-01-01')", workers)
-    con.execute("CREATE TABLE wages (worker_id BIGINT, employer_id BIGINT, month DATE, expected DOUBLE, paid DOUBLE, paid_on DATE)")
+    con.execute(
+        "CREATE TABLE wages (worker_id BIGINT, employer_id BIGINT, month DATE, expected DOUBLE, paid DOUBLE, paid_on DATE)"
+    )
     rows = []
     for w, e in workers:
         for m in range(1, 12):
             month = dt.date(2026, m, 1)
             unpaid = e == 1 and w % 4 != 0 and m >= 7
-            rows.append((w, e, month, 200.0, 0.0 if unpaid else 200.0, None if unpaid else month + dt.timedelta(days=35)))
+            rows.append(
+                (w, e, month, 200.0, 0.0 if unpaid else 200.0, None if unpaid else month + dt.timedelta(days=35))
+            )
     con.executemany("INSERT INTO wages VALUES (?, ?, ?, ?, ?, ?)", rows)
     con.execute("CREATE TABLE complaints (employer_id BIGINT, type VARCHAR, filed_on DATE)")
     con.executemany("INSERT INTO complaints VALUES (1, 'passport_retention', DATE '2026-06-01')", [()] * 2)
