@@ -46,6 +46,8 @@ class RankingSerializer(serializers.Serializer):
 
 class InspectionSerializer(serializers.ModelSerializer):
     cr_number = serializers.CharField(source="employer.cr_number")
+    # Blank until the visit is recorded; then one of Outcome's codes.
+    outcome = serializers.CharField()
 
     class Meta:
         model = Inspection
