@@ -1,4 +1,3 @@
-
 """Scoring rules on tiny worlds (no Django)."""
 
 from __future__ import annotations
