@@ -579,29 +579,58 @@ def import_file(
         columns = [*spec.target, "batch_id"]
         with tempfile.TemporaryDirectory(prefix="himaya-import-") as tmp:
             prepared = Path(tmp) / "rows"
-            postgres = connection.vendor == "postgresql"
-            with open(prepared, "w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh)
-                for done, row in enumerate(_prepared_rows(con, spec, batch_id), start=1):
-                    if postgres:
-                        writer.writerow(["\\N" if x is None else _csv_value(x) for x in row])
-                    else:
-                        fh.write(json.dumps([_sqlite_value(x) for x in row]) + "\n")
-                    if done % chunk_rows == 0:
-                        report("preparing", done, total)
+            as_csv = connection.vendor == "postgresql" or spec.prepare is None
+            if spec.prepare is None:
+                # Nothing to encrypt: DuckDB writes the rows itself (fast, in parallel).
+                con.execute(
+                    f"COPY (SELECT {spec.select}, {int(batch_id)} FROM raw {_joins(spec)} ORDER BY line) "
+                    f"TO {_quote(prepared.as_posix())} (FORMAT csv, HEADER false, NULLSTR '\\N')"
+                )
+            else:
+                _prepare_in_python(con, spec, batch_id, prepared, as_csv, total, report, chunk_rows)
             report("preparing", total, total)
-            written = _write(spec, columns, prepared, total, report, chunk_rows)
+            written = _write(spec, columns, prepared, total, report, chunk_rows, as_csv)
         return Result(rows=total, written=written, seconds=time.monotonic() - started, rejections=[])
     finally:
         con.close()
 
 
-def _write(spec: Spec, columns: list[str], prepared: Path, total: int, report: Progress, chunk_rows: int) -> int:
+def _prepare_in_python(
+    con: duckdb.DuckDBPyConnection,
+    spec: Spec,
+    batch_id: int,
+    prepared: Path,
+    as_csv: bool,
+    total: int,
+    report: Progress,
+    chunk_rows: int,
+) -> None:
+    """Rows that need Python (encryption, blind index) as CSV (for COPY) or JSON lines (SQLite)."""
+    convert = _csv_value if spec.source == "inspections" else (lambda x: x)
+    with open(prepared, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        for done, row in enumerate(_prepared_rows(con, spec, batch_id), start=1):
+            if as_csv:
+                writer.writerow([NULL if x is None else convert(x) for x in row])
+            else:
+                fh.write(json.dumps([_sqlite_value(x) for x in row]) + "\n")
+            if done % chunk_rows == 0:
+                report("preparing", done, total)
+
+
+NULL = "\\N"
+
+
+def _write(
+    spec: Spec, columns: list[str], prepared: Path, total: int, report: Progress, chunk_rows: int, as_csv: bool
+) -> int:
     """All prepared rows in one transaction (COPY + upsert on PostgreSQL)."""
     report("writing", 0, total)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # Dropped explicitly too: inside an enclosing transaction (tests) ON COMMIT never comes.
+                cursor.execute("DROP TABLE IF EXISTS import_stage")
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE import_stage ON COMMIT DROP AS SELECT {', '.join(columns)} "
                     f"FROM {spec.table} WITH NO DATA"
@@ -614,13 +643,19 @@ def _write(spec: Spec, columns: list[str], prepared: Path, total: int, report: P
                         done += block.count(b"\n")
                         report("writing", min(done, total), total)
                 cursor.execute(_upsert_sql(spec, columns, f"SELECT {', '.join(columns)} FROM import_stage"))
+                cursor.execute("DROP TABLE import_stage")
         else:
             sql = _upsert_sql(spec, columns, f"VALUES ({', '.join(['%s'] * len(columns))})")
-            with connection.cursor() as cursor, open(prepared, encoding="utf-8") as fh:
+            with connection.cursor() as cursor, open(prepared, newline="", encoding="utf-8") as fh:
                 chunk: list[list[Any]] = []
                 done = 0
-                for line in fh:
-                    chunk.append(json.loads(line))
+                rows: Any = (
+                    ([None if x == NULL else x for x in r] for r in csv.reader(fh))
+                    if as_csv
+                    else (json.loads(line) for line in fh)
+                )
+                for row in rows:
+                    chunk.append(row)
                     if len(chunk) >= chunk_rows:
                         cursor.executemany(sql, chunk)
                         done += len(chunk)
