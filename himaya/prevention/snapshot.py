@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -63,7 +64,9 @@ QUERIES: dict[str, tuple[str, dict[str, str]]] = {
 
 def snapshot_dir() -> Path:
     base = Path(getattr(settings, "HIMAYA_PREVENTION_DIR", settings.VAR_DIR / "prevention"))
-    folder = base / "snapshot"
+    # One snapshot per database, so a demo and a benchmark database never read each other's.
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(connection.settings_dict.get("NAME") or "default"))[-60:]
+    folder = base / "snapshot" / f"{connection.vendor}-{name}"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
 

@@ -46,7 +46,8 @@ def fairness_view(request: HttpRequest) -> HttpResponse:
     selectors.require_aggregates(request.user)
     run = selectors.latest_run()
     report = selectors.fairness_report(run=run) if run is not None else None
-    return render(request, "prevention/fairness.html", {"run": run, "report": report})
+    context = {"run": run, "report": report, "may_manage": selectors.may_manage(request.user)}
+    return render(request, "prevention/fairness.html", context)
 
 
 @login_required
