@@ -10,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from himaya.access import policy
+from himaya.core import charts
 from himaya.prevention import importers, reasons, selectors, services, tasks
 from himaya.prevention.forms import AssignForm, FindingForm, ImportForm, InspectionForm, PlanForm, ScoringForm
 from himaya.prevention.models import Inspection, InspectionStatus, RunStatus, Worker
@@ -32,10 +35,22 @@ def home_view(request: HttpRequest) -> HttpResponse:
     selectors.require_aggregates(actor)
     run = selectors.latest_run()
     rows = selectors.hit_rates_over_time()
+    chart = ""
+    if rows:
+        chart = charts.line_chart(
+            title=_("Model hit rate at the inspection budget, over time"),
+            labels=[str(r["plan"]) for r in rows],
+            series=[
+                (_("Risk-ranked"), [100 * (r["risk_rate"] or 0) for r in rows]),
+                (_("Random audit"), [100 * (r["random_rate"] or 0) for r in rows]),
+            ],
+            rtl=get_language_bidi(),
+            value_format=lambda v: f"{v:.0f} %",
+        )
     return render(
         request,
         "prevention/home.html",
-        {"run": run, "rows": rows, "may_manage": selectors.may_manage(actor)},
+        {"run": run, "rows": rows, "chart": mark_safe(chart), "may_manage": selectors.may_manage(actor)},  # noqa: S308 charts escapes every label
     )
 
 
