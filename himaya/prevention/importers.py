@@ -116,20 +116,20 @@ def _countries() -> tuple[str, ...]:
     return tuple(sorted(c.alpha_2 for c in pycountry.countries))
 
 
-def _fernet_field(model: Any, name: str) -> Any:
+def _model_field(model: Any, name: str) -> Any:
     return model._meta.get_field(name)
 
 
 def _prepare_employer(row: dict[str, Any]) -> dict[str, Any]:
-    row["name"] = _fernet_field(Employer, "name").get_prep_value(row["name"] or "")
+    row["name"] = _model_field(Employer, "name").get_prep_value(row["name"] or "")
     return row
 
 
 def _prepare_worker(row: dict[str, Any]) -> dict[str, Any]:
     permit = row["permit_number"]
-    row["permit_index"] = _fernet_field(Worker, "permit_index").compute(permit)
-    row["permit_number"] = _fernet_field(Worker, "permit_number").get_prep_value(permit)
-    row["full_name"] = _fernet_field(Worker, "full_name").get_prep_value(row["full_name"] or "")
+    row["permit_index"] = _model_field(Worker, "permit_index").compute(permit)
+    row["permit_number"] = _model_field(Worker, "permit_number").get_prep_value(permit)
+    row["full_name"] = _model_field(Worker, "full_name").get_prep_value(row["full_name"] or "")
     return row
 
 

@@ -233,7 +233,7 @@ def inspection_view(request: HttpRequest, pk: int) -> HttpResponse:
                     notes=data["notes"],
                 )
             except ValidationError as error:
-                form.add_error(None, error) if not hasattr(error, "error_dict") else _add(form, error)
+                _add_errors(form, error)
             else:
                 messages.success(request, _("Inspection %(ref)s recorded.") % {"ref": inspection.reference})
                 return redirect("prevention:inspection", pk=inspection.pk)
@@ -254,7 +254,11 @@ def inspection_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prevention/inspection.html", context, status=status)
 
 
-def _add(form: Any, error: ValidationError) -> None:
+def _add_errors(form: Any, error: ValidationError) -> None:
+    """A service's refusal shown on the form: by field when it names one, else above it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
 
