@@ -129,3 +129,13 @@ def test_an_inspection_finding_becomes_a_prefilled_intake(live_server, browser, 
     draft = IntakeDraft.objects.get(owner=cast.ines)
     assert draft.steps["3"]["category"] == "trafficking_suspicion"
     assert "FL07" in draft.steps["5"]["notes"]
+
+    # Back at the centre: the dashboard counts the completed risk-ranked inspection as a hit.
+    sam.goto(live_server.url + reverse("prevention:home"))
+    check(sam, lang)
+    assert sam.locator("#hit-rate-chart svg").count() == 1
+    assert sam.locator("#hit-rates tbody tr").first.locator("td").nth(3).inner_text() == "1"
+    sam.screenshot(path=str(folder / f"{lang}-7-dashboard.png"), full_page=True)
+    sam.goto(live_server.url + reverse("prevention:imports"))
+    check(sam, lang)
+    sam.screenshot(path=str(folder / f"{lang}-8-imports.png"), full_page=True)

@@ -203,3 +203,10 @@ def test_a_killed_import_leaves_nothing_of_its_batch(tmp_path) -> None:
     )
     assert db.execute("SELECT count(*) FROM prevention_recruitmentagency").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM prevention_employer").fetchone()[0] == 1  # the earlier batch stays
+
+
+@pytest.mark.parametrize("permit", ["WP00000001", "wp-0000 0001", "WP٠٠٠٠٠٠٠١", "Ｗ Ｐ 1", "AB\u200e12", ""])
+def test_the_importers_permit_index_is_the_models(db, permit) -> None:
+    from himaya.prevention.importers import permit_index
+
+    assert permit_index(permit) == Worker._meta.get_field("permit_index").compute(permit)
