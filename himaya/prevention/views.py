@@ -40,10 +40,13 @@ def home_view(request: HttpRequest) -> HttpResponse:
         chart = charts.line_chart(
             title=_("Model hit rate at the inspection budget, over time"),
             labels=[str(r["plan"]) for r in rows],
-            series=[
-                (_("Risk-ranked"), [100 * (r["risk_rate"] or 0) for r in rows]),
-                (_("Random audit"), [100 * (r["random_rate"] or 0) for r in rows]),
-            ],
+            # A plan whose random slice has no completed visit yet has no rate: drawn only once known.
+            series=[(_("Risk-ranked"), [100 * (r["risk_rate"] or 0) for r in rows])]
+            + (
+                [(_("Random audit"), [100 * (r["random_rate"] or 0) for r in rows])]
+                if any(r["random_rate"] is not None for r in rows)
+                else []
+            ),
             rtl=get_language_bidi(),
             value_format=lambda v: f"{v:.0f} %",
         )

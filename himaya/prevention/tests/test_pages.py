@@ -14,7 +14,9 @@ def _upload(client, name: str, content: bytes):
     return client.post("/prevention/imports/", {"source": "agencies", "file": SimpleUploadedFile(name, content)})
 
 
-def test_an_upload_is_queued_as_a_task_and_its_page_follows_it(cast, client, django_capture_on_commit_callbacks) -> None:
+def test_an_upload_is_queued_as_a_task_and_its_page_follows_it(
+    cast, client, django_capture_on_commit_callbacks
+) -> None:
     login(client, cast.sam)
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload(client, "agencies.csv", b"licence_number,name\nRA00001,Office One\nRA00002,Office Two\n")
