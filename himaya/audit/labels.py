@@ -80,6 +80,9 @@ SYSTEM = {
     "demo.seed": pgettext_lazy("audit action", "Demo data seeded"),
     "cases.attachment.create": pgettext_lazy("audit action", "Attachment uploaded"),
     "cases.attachment.download": pgettext_lazy("audit action", "Attachment downloaded"),
+    "prevention.manage": pgettext_lazy("audit action", "Prevention management (imports, scoring, plans)"),
+    "prevention.aggregates": pgettext_lazy("audit action", "Prevention dashboard and fairness report"),
+    "prevention.queue": pgettext_lazy("audit action", "Inspection queue"),
 }
 
 

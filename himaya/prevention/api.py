@@ -125,9 +125,9 @@ class InspectionListView(APIView):
     @extend_schema(responses=InspectionSerializer(many=True), operation_id="prevention_inspections_list")
     def get(self, request: Request) -> Response:
         actor: Any = request.user
-        if not (selectors.may_inspect(actor) or selectors.may_manage(actor)):
-            policy.require_permission(actor, "prevention.queue.denied")
+        selectors.require_queue(actor)
         items = list(selectors.queue(actor=actor)[:500])
+        policy.audit_list(actor, Inspection, items)
         return Response(InspectionSerializer(items, many=True).data)
 
 

@@ -38,16 +38,27 @@ def may_inspect(actor: Any) -> bool:
     return policy.has_permission(actor, "prevention.inspect") and at_regulator(actor)
 
 
+def _deny(actor: Any, action: str) -> None:
+    """An audited 404, like the policy's own refusals."""
+    from himaya.audit.services import audit_record
+
+    audit_record(actor=actor if policy.is_active_actor(actor) else None, action=action, outcome="denied")
+    raise Http404(_("Not found."))
+
+
 def require_manager(actor: Any) -> None:
     if not may_manage(actor):
-        policy.require_permission(actor, "prevention.manage.denied")  # held by no one: an audited 404
-        raise Http404(_("Not found."))
+        _deny(actor, "prevention.manage")
 
 
 def require_aggregates(actor: Any) -> None:
     if not may_see_aggregates(actor):
-        policy.require_permission(actor, "prevention.aggregates.denied")
-        raise Http404(_("Not found."))
+        _deny(actor, "prevention.aggregates")
+
+
+def require_queue(actor: Any) -> None:
+    if not (may_inspect(actor) or may_manage(actor)):
+        _deny(actor, "prevention.queue")
 
 
 def batch_list(*, actor: Any) -> QuerySet[ImportBatch]:

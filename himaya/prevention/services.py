@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,11 +46,9 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024
 
 
 def _require_manager(actor: Any) -> None:
-    from himaya.prevention.rules import at_regulator
+    from himaya.prevention.selectors import require_manager
 
-    if not (policy.has_permission(actor, "prevention.manage") and at_regulator(actor)):
-        policy.require_permission(actor, "prevention.manage.denied")
-        raise Http404(_("Not found."))
+    require_manager(actor)
 
 
 # --- Imports -------------------------------------------------------------------------------------

@@ -193,7 +193,8 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("%(count)d inspections assigned.") % {"count": count})
                 return redirect("prevention:plan", pk=plan.pk)
         status = 400
-    items = plan.items.select_related("employer", "inspector").order_by("priority")
+    items = list(plan.items.select_related("employer", "inspector").order_by("priority"))
+    policy.audit_list(actor, Inspection, items)
     return render(request, "prevention/plan.html", {"plan": plan, "items": items, "form": form}, status=status)
 
 
@@ -202,9 +203,9 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def queue_view(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    if not (selectors.may_inspect(actor) or selectors.may_manage(actor)):
-        policy.require_permission(actor, "prevention.queue.denied")
+    selectors.require_queue(actor)
     items = list(selectors.queue(actor=actor)[:300])
+    policy.audit_list(actor, Inspection, items)
     return render(request, "prevention/queue.html", {"items": items})
 
 

@@ -175,3 +175,23 @@ def test_killed_or_failed_runs_leave_no_partial_ranking(cast, scored, monkeypatc
 
 def test_dates_of_the_tiny_world_are_in_the_past(scored) -> None:
     assert not Inspection.objects.filter(visited_on__gt=dt.date.today()).exists()
+
+
+def test_reading_the_queue_and_an_inspection_is_audited(cast, scored, client) -> None:
+    from himaya.audit.models import AuditEvent
+
+    inspection = _assigned(cast, scored)
+    login(client, cast.ines)
+    client.get("/prevention/queue/")
+    client.get(f"/prevention/inspections/{inspection.pk}/")
+    actions = set(AuditEvent.objects.filter(actor_id=cast.ines.pk).values_list("action", flat=True))
+    assert {"prevention.inspection.list", "prevention.inspection.view", "prevention.worker.list"} <= actions
+
+
+def test_a_refused_page_is_a_404_and_audited(cast, client) -> None:
+    from himaya.audit.models import AuditEvent
+
+    login(client, cast.adam)
+    assert client.get("/prevention/imports/").status_code == 404
+    denial = AuditEvent.objects.get(actor_id=cast.adam.pk, action="prevention.manage")
+    assert denial.outcome == "denied"
