@@ -74,7 +74,9 @@ def test_an_inspection_finding_becomes_a_prefilled_intake(live_server, browser, 
     cast = make_cast()
     seed("tiny", seed=5)
     run = services.scoring_run_execute(services.scoring_run_create(actor=cast.sam).pk)
-    plan = services.plan_create(actor=cast.sam, run=run, inspectors=1, days=1, visits_per_day=3, random_share=0.34, seed=2)
+    plan = services.plan_create(
+        actor=cast.sam, run=run, inspectors=1, days=1, visits_per_day=3, random_share=0.34, seed=2
+    )
     services.plan_assign_round_robin(actor=cast.sam, plan=plan, inspectors=[cast.ines])
     first = plan.items.order_by("priority").first()
     folder = artifacts / "prevention-flow"
