@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -141,68 +142,102 @@ def test_parquet_files_import_like_csv(employers, tmp_path) -> None:
 WRITING = (b"Writing", "الكتابة".encode())
 
 
-def _subprocess_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
-    env.update(
-        {
-            "SQLITE_PATH": str(tmp_path / "killed.sqlite3"),
-            "HIMAYA_KEYRING_FILE": str(settings.HIMAYA_KEYRING_FILE),
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
+class Scratch:
+    """A database of its own for the killed process: SQLite in a file, or (when the suite runs on
+    PostgreSQL) a scratch PostgreSQL database created and dropped here."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        from django.db import connection
+
+        self.vendor = connection.vendor
+        self.env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        self.env.update(
+            {
+                "HIMAYA_KEYRING_FILE": str(settings.HIMAYA_KEYRING_FILE),
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        if self.vendor == "postgresql":
+            params = connection.settings_dict
+            self.name = f"{params['NAME']}_killed"[:60]
+            auth = params["USER"] + (f":{params['PASSWORD']}" if params.get("PASSWORD") else "")
+            self.server = f"postgresql://{auth}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}"', f'CREATE DATABASE "{self.name}"')
+            self.env["DATABASE_URL"] = f"{self.server}/{self.name}"
+        else:
+            self.path = tmp_path / "killed.sqlite3"
+            self.env["SQLITE_PATH"] = str(self.path)
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg
+
+        with psycopg.connect(f"{self.server}/postgres", autocommit=True) as admin:
+            for statement in statements:
+                admin.execute(statement)
+
+    def one(self, sql: str) -> Any:
+        if self.vendor == "postgresql":
+            import psycopg
+
+            with psycopg.connect(f"{self.server}/{self.name}") as db:
+                return db.execute(sql).fetchone()[0]  # type: ignore[index]
+        import sqlite3
+
+        with sqlite3.connect(self.path) as db:
+            return db.execute(sql).fetchone()[0]
+
+    def drop(self) -> None:
+        if self.vendor == "postgresql":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 def test_a_killed_import_leaves_nothing_of_its_batch(tmp_path) -> None:
     """Kill the importer while it writes a large batch; the database has no row of that batch."""
-    import sqlite3
-
-    env = _subprocess_env(tmp_path)
+    scratch = Scratch(tmp_path)
+    env = scratch.env
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=300)
-    rows = 200_000
-    emp = write(tmp_path / "employers.csv", "cr_number,name,isic_section,size_band\n100001-1,Alpha,F,large\n")
-    subprocess.run(
-        [*manage, "prevention_import", "employers", str(emp)], env=env, check=True, timeout=120, capture_output=True
-    )
-    agencies = tmp_path / "agencies.csv"
-    with open(agencies, "w", encoding="utf-8") as fh:
-        fh.write("licence_number,name\n")
-        for i in range(rows):
-            fh.write(f"RA{i:07d},Office {i}\n")
-    process = subprocess.Popen(
-        [*manage, "prevention_import", "agencies", str(agencies)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    assert process.stdout is not None
-    seen = b""
-    deadline = time.monotonic() + 120
-    # Wait until the progress bar shows rows being written (inside the transaction), then kill.
-    while time.monotonic() < deadline:
-        chunk = process.stdout.read1(256)
-        if not chunk:
-            break
-        seen += chunk
-        marker = next((m for m in WRITING if m in seen), None)
-        writing = marker and seen.split(marker)[-1]
-        if writing and b"% 0/" not in writing[-40:] and b"%" in writing:
-            break
-    assert any(m in seen for m in WRITING), seen[-500:]
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
-    db = sqlite3.connect(tmp_path / "killed.sqlite3")
-    batch_id = db.execute("SELECT max(id) FROM prevention_importbatch WHERE source = 'agencies'").fetchone()[0]
-    assert batch_id is not None
-    assert (
-        db.execute("SELECT count(*) FROM prevention_recruitmentagency WHERE batch_id = ?", (batch_id,)).fetchone()[0]
-        == 0
-    )
-    assert db.execute("SELECT count(*) FROM prevention_recruitmentagency").fetchone()[0] == 0
-    assert db.execute("SELECT count(*) FROM prevention_employer").fetchone()[0] == 1  # the earlier batch stays
+    try:
+        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=300)
+        emp = write(tmp_path / "employers.csv", "cr_number,name,isic_section,size_band\n100001-1,Alpha,F,large\n")
+        subprocess.run(
+            [*manage, "prevention_import", "employers", str(emp)], env=env, check=True, timeout=120, capture_output=True
+        )
+        agencies = tmp_path / "agencies.csv"
+        with open(agencies, "w", encoding="utf-8") as fh:
+            fh.write("licence_number,name\n")
+            for i in range(400_000):
+                fh.write(f"RA{i:07d},Office {i}\n")
+        process = subprocess.Popen(
+            [*manage, "prevention_import", "agencies", str(agencies)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        assert process.stdout is not None
+        seen = b""
+        deadline = time.monotonic() + 120
+        # Wait until the progress bar shows rows being written (inside the transaction), then kill.
+        while time.monotonic() < deadline:
+            chunk = process.stdout.read1(256)
+            if not chunk:
+                break
+            seen += chunk
+            marker = next((m for m in WRITING if m in seen), None)
+            writing = marker and seen.split(marker)[-1]
+            if writing and b"% 0/" not in writing[-40:] and b"%" in writing:
+                break
+        assert any(m in seen for m in WRITING), seen[-500:]
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        assert process.returncode == -signal.SIGKILL
+        batch_id = scratch.one("SELECT max(id) FROM prevention_importbatch WHERE source = 'agencies'")
+        assert batch_id is not None
+        assert scratch.one(f"SELECT count(*) FROM prevention_recruitmentagency WHERE batch_id = {int(batch_id)}") == 0
+        assert scratch.one("SELECT count(*) FROM prevention_recruitmentagency") == 0
+        assert scratch.one("SELECT count(*) FROM prevention_employer") == 1  # the earlier batch stays
+    finally:
+        scratch.drop()
 
 
 @pytest.mark.parametrize("permit", ["WP00000001", "wp-0000 0001", "WP٠٠٠٠٠٠٠١", "Ｗ Ｐ 1", "AB\u200e12", ""])
