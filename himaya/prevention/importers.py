@@ -68,6 +68,7 @@ REASONS = {
     "unknown_site": _("no worksite with this code"),
     "unknown_agency": _("no recruitment agency with this licence number"),
     "site_employer": _("the worksite belongs to another employer"),
+    "reference_gone": _("rows refer to workers or employers deleted during the import; import the file again"),
     "duplicate": _("the same key appears more than once in the file"),
     "missing_column": _("the file has no column with this name"),
     "unreadable": _("the file cannot be read as CSV or Parquet"),
@@ -105,6 +106,8 @@ class Spec:
     prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     conflict_where: str = ""
     relations: tuple[str, ...] = field(default=())
+    # (column, referenced table) checked set-wise in the write transaction (no FK constraint).
+    set_checks: tuple[tuple[str, str], ...] = ()
 
 
 CR = r"[0-9]{4,10}(-[0-9]{1,3})?"
@@ -259,6 +262,7 @@ SPECS: dict[str, Spec] = {
         target=("worker_id", "employer_id", "month", "expected", "paid", "paid_on"),
         conflict=("worker_id", "month"),
         relations=("wages",),
+        set_checks=(("worker_id", "prevention_worker"), ("employer_id", "prevention_employer")),
     ),
     "complaints": Spec(
         source="complaints",
@@ -606,7 +610,7 @@ def import_file(
             else:
                 _prepare_in_python(con, spec, batch_id, prepared, as_csv, total, report, chunk_rows)
             report("preparing", total, total)
-            written = _write(spec, columns, prepared, total, report, chunk_rows, as_csv)
+            written = _write(spec, columns, prepared, total, report, chunk_rows, as_csv, batch_id)
         return Result(rows=total, written=written, seconds=time.monotonic() - started, rejections=[])
     finally:
         con.close()
@@ -639,11 +643,22 @@ NULL = "\\N"
 
 
 def _write(
-    spec: Spec, columns: list[str], prepared: Path, total: int, report: Progress, chunk_rows: int, as_csv: bool
+    spec: Spec,
+    columns: list[str],
+    prepared: Path,
+    total: int,
+    report: Progress,
+    chunk_rows: int,
+    as_csv: bool,
+    batch_id: int,
 ) -> int:
     """All prepared rows in one transaction (COPY + upsert on PostgreSQL)."""
     report("writing", 0, total)
     with transaction.atomic():
+        if spec.set_checks and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                tables = ", ".join(sorted({t for _, t in spec.set_checks}))
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")  # no delete until we commit
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # Dropped explicitly too: inside an enclosing transaction (tests) ON COMMIT never comes.
@@ -682,7 +697,24 @@ def _write(
                     cursor.executemany(sql, chunk)
                     done += len(chunk)
                 report("writing", done, total)
+        _check_references(spec, batch_id)
     return total
+
+
+def _check_references(spec: Spec, batch_id: int) -> None:
+    """Every reference of the batch's rows exists (set-wise, for tables without FK constraints)."""
+    if not spec.set_checks:
+        return
+    with connection.cursor() as cursor:
+        for column, table in spec.set_checks:
+            cursor.execute(
+                f"SELECT count(*) FROM {spec.table} s WHERE s.batch_id = %s "
+                f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = s.{column})",
+                [batch_id],
+            )
+            missing = cursor.fetchone()[0]  # type: ignore[index]
+            if missing:
+                raise ImportRejected([{"line": 1, "field": column, "code": "reference_gone", "value": str(missing)}], 1)
 
 
 def relations_for(source: str) -> tuple[str, ...]:

@@ -204,8 +204,11 @@ class Worker(models.Model):
 
 
 class WagePayment(models.Model):
-    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="wages")
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="+")
+    # Millions of rows a year arrive in one batch: per-row foreign-key triggers would cost more than
+    # the COPY itself. The importer (the only writer) checks the references set-wise instead, in
+    # the same transaction, with the referenced tables locked against deletes (importers._write).
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="wages", db_constraint=False)
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     month = models.DateField(_("month"))  # the first day of the month paid for
     expected = models.DecimalField(_("expected"), max_digits=10, decimal_places=3)
     paid = models.DecimalField(_("paid"), max_digits=10, decimal_places=3)
