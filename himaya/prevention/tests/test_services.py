@@ -195,3 +195,18 @@ def test_a_refused_page_is_a_404_and_audited(cast, client) -> None:
     assert client.get("/prevention/imports/").status_code == 404
     denial = AuditEvent.objects.get(actor_id=cast.adam.pk, action="prevention.manage")
     assert denial.outcome == "denied"
+
+
+def test_the_centre_supervisor_submits_the_inspectors_draft_as_an_nrm_case(cast, scored) -> None:
+    from himaya.intake.services import draft_submit
+
+    inspection = _assigned(cast, scored)
+    worker = selectors.inspection_workers(actor=cast.ines, inspection=inspection).first()
+    finding = services.finding_add(
+        actor=cast.ines, inspection=inspection, workers=[worker], indicators=["FL07"], description="Passports held."
+    )
+    draft = services.finding_to_intake(actor=cast.ines, finding=finding)
+    case = draft_submit(actor=cast.sam, draft=draft)
+    assert case.category == "trafficking_suspicion" and case.industry == inspection.employer.isic_section
+    assert case.encounters.get().channel == "labour_inspection"
+    assert case.parties.get().role == "Exploiter"
