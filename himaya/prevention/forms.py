@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -25,6 +26,12 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         _style(self)
         self.fields["file"].widget.attrs["accept"] = ".csv,.parquet"
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if Path(upload.name or "").suffix.lower() not in (".csv", ".parquet"):
+            raise forms.ValidationError(_("Only CSV and Parquet files can be imported."))
+        return upload
 
 
 class ScoringForm(forms.Form):
