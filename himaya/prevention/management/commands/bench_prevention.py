@@ -10,7 +10,10 @@ against a random ranking. Ends with `rescore: N s, hit rate@2%: H`.
 
 from __future__ import annotations
 
+import datetime as dt
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -101,8 +104,26 @@ class Command(BaseCommand):
                 f"model: hit rate {hit:.3f}, recall {recall:.3f}; random: hit rate {scoring.hit_rate_at(shuffled, planted, k):.3f}, recall {scoring.recall_at(shuffled, planted, k):.3f}"
             )
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            out(f"peak memory (this process): {peak:.0f} MB")
+            out(f"peak memory of this process (world generation and imports included): {peak:.0f} MB")
+            seconds, child_peak = self._rescore_alone(snapshot.ensure(), as_of)
+            out(f"rescore from the snapshot in a fresh process: {seconds:.2f} s, peak memory {child_peak:.0f} MB")
             out(f"rescore: {live:.2f} s, hit rate@2%: {hit:.3f}")
+
+    def _rescore_alone(self, folder: Path, as_of: dt.date) -> tuple[float, float]:
+        """Rescore in a child process (Django-free) so its own peak memory can be measured."""
+        code = (
+            "import datetime as dt, sys, time\n"
+            "from himaya.analytics import scoring\n"
+            "t = time.monotonic()\n"
+            "con = scoring.connect_snapshot(sys.argv[1])\n"
+            "f = scoring.employer_features(con, as_of=dt.date.fromisoformat(sys.argv[2]))\n"
+            "scoring.score(con, f, scoring.load_weights())\n"
+            "print(time.monotonic() - t)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(folder), as_of.isoformat()], capture_output=True, text=True, check=True
+        )
+        return float(result.stdout.strip()), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     def _raw_copy(self, parquet: Path, folder: Path) -> float:
         csv_path = folder / "wages-raw.csv"
