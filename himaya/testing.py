@@ -17,6 +17,7 @@ Users (all MFA-enrolled with TOTP secret CAST_TOTP_SECRET unless noted; password
   emil     embassy_in  case_worker
   gone     epc      case_worker, deactivated
   ivan     immigration  case_worker  (checks protection from removal, never sees cases)
+  ines     epc      labour_inspector (inspects employers on the prevention queue)
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ USERS = {
     "emil": ("embassy_in", [Role.CASE_WORKER]),
     "gone": ("epc", [Role.CASE_WORKER]),
     "ivan": ("immigration", [Role.CASE_WORKER]),
+    "ines": ("epc", [Role.LABOUR_INSPECTOR]),
 }
 
 

@@ -20,6 +20,7 @@ ROLE_LABELS = {
     Role.AUDITOR: _("Auditor"),
     Role.AGENCY_ADMIN: _("Agency administrator"),
     Role.SYSTEM_ADMIN: _("System administrator"),
+    Role.LABOUR_INSPECTOR: _("Labour inspector"),
 }
 ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
 

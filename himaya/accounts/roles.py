@@ -15,6 +15,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     AGENCY_ADMIN = "agency_admin"
     SYSTEM_ADMIN = "system_admin"
+    LABOUR_INSPECTOR = "labour_inspector"
 
 
 # Roles whose holders see personal data about victims; they must use MFA.
@@ -29,5 +30,6 @@ PERSONAL_DATA_ROLES = frozenset(
         Role.SYSTEM_ADMIN,
     }
 )
-# Auditors read the audit trail (who did what), which names staff; MFA protects it too.
-MFA_REQUIRED_ROLES = PERSONAL_DATA_ROLES | {Role.AUDITOR}
+# Auditors read the audit trail (who did what), which names staff; labour inspectors see the workers
+# of the employers they inspect (prevention's own rules, not the victims' records): MFA protects both.
+MFA_REQUIRED_ROLES = PERSONAL_DATA_ROLES | {Role.AUDITOR, Role.LABOUR_INSPECTOR}

@@ -11,6 +11,7 @@ from himaya.cases import api_urls as cases_api
 from himaya.consent import api_urls as consent_api
 from himaya.intake import api_urls as intake_api
 from himaya.notifications import api_urls as notifications_api
+from himaya.prevention import api_urls as prevention_api
 from himaya.referrals import api_urls as referrals_api
 from himaya.screening import api_urls as screening_api
 
@@ -40,4 +41,5 @@ urlpatterns = [
     *referrals_api.urlpatterns,
     *notifications_api.urlpatterns,
     *assistance_api.urlpatterns,
+    *prevention_api.urlpatterns,
 ]

@@ -84,6 +84,9 @@ SYSTEM = {
     "assistance.nonremoval.check": pgettext_lazy("audit action", "Protection from removal checked"),
     "assistance.non_removal_check": pgettext_lazy("audit action", "Protection from removal check refused"),
     "assistance.reports.view": pgettext_lazy("audit action", "Care reports viewed"),
+    "prevention.manage": pgettext_lazy("audit action", "Prevention management (imports, scoring, plans)"),
+    "prevention.aggregates": pgettext_lazy("audit action", "Prevention dashboard and fairness report"),
+    "prevention.queue": pgettext_lazy("audit action", "Inspection queue"),
 }
 
 

@@ -352,6 +352,7 @@ ROLE_EMAIL_NAMES: dict[Role, str] = {
     Role.AUDITOR: "auditor",
     Role.AGENCY_ADMIN: "admin",
     Role.SYSTEM_ADMIN: "sysadmin",
+    Role.LABOUR_INSPECTOR: "inspector",
 }
 
 

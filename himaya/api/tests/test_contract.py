@@ -125,6 +125,7 @@ def test_the_schema_declares_bearer_tokens(schema) -> None:
 CONTRACT_TESTED_ELSEWHERE = {
     "/api/v1/cases/": "himaya/cases/tests/test_api.py",
     "/api/v1/assistance/": "himaya/assistance/tests/test_api.py",
+    "/api/v1/prevention/": "himaya/prevention/tests/test_api.py",
 }
 
 

@@ -1,0 +1,1 @@
+"""Django-free analytics for prevention: the synthetic world (`world`) and risk scoring (`scoring`)."""

@@ -1,0 +1,733 @@
+# ruff: noqa: S608, E501  -- SQL text is built from this module's constants (codes, column names); file values are data in DuckDB tables, never SQL.
+"""Importers for the regulator's sources, from CSV or Parquet (schema: docs/prevention-import.md).
+
+One file is one batch, and a batch is all or nothing:
+
+1. the file is read into DuckDB as text and every value is checked there (types, codes, references
+   to employers, worksites, agencies and workers already in the database, duplicate keys); every
+   rejected row is reported as (line, field, reason code, value) and nothing is written;
+2. the accepted rows are prepared (identifying values encrypted, the permit number's blind index
+   computed) into a temporary file, outside any database transaction;
+3. they are written in ONE transaction: on PostgreSQL with COPY into a temporary table and one
+   `INSERT … ON CONFLICT (natural key) DO UPDATE`; on SQLite with batched upserts. A killed
+   process never commits, so a killed import leaves nothing.
+
+Re-importing a file updates the rows it names (natural keys: CR number, site code, licence number,
+permit number, permit number + month, reference) and creates no duplicates.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from himaya.cases.models import IsicSection
+from himaya.core import normalise
+from himaya.core.crypto import get_keyring
+from himaya.prevention.models import (
+    ComplaintType,
+    Employer,
+    ForcedLabourIndicator,
+    Governorate,
+    Outcome,
+    SizeBand,
+    Worker,
+    WorksiteKind,
+)
+
+Progress = Callable[[str, int, int], None]
+MAX_STORED_REJECTIONS = 5000
+
+REASONS = {
+    "required": _("a value is required"),
+    "too_long": _("the value is too long"),
+    "format": _("the value does not have the expected format"),
+    "choice": _("not one of the allowed codes"),
+    "date": _("not a date (YYYY-MM-DD)"),
+    "future": _("the date is in the future"),
+    "month": _("not a month (YYYY-MM)"),
+    "amount": _("not an amount (a non-negative number with up to 3 decimals)"),
+    "boolean": _("not true or false"),
+    "country": _("not an ISO 3166 two-letter country code"),
+    "indicator": _("not a list of ILO forced-labour indicators FL01–FL11 separated by ';'"),
+    "unknown_employer": _("no employer with this CR number (import employers first)"),
+    "unknown_worker": _("no worker with this work permit number (import workers first)"),
+    "unknown_site": _("no worksite with this code"),
+    "unknown_agency": _("no recruitment agency with this licence number"),
+    "site_employer": _("the worksite belongs to another employer"),
+    "reference_gone": _("rows refer to workers or employers deleted during the import; import the file again"),
+    "duplicate": _("the same key appears more than once in the file"),
+    "missing_column": _("the file has no column with this name"),
+    "unreadable": _("the file cannot be read as CSV or Parquet"),
+    "empty": _("the file has no rows"),
+}
+
+
+class ImportRejected(Exception):
+    def __init__(self, rejections: list[dict[str, Any]], total: int) -> None:
+        super().__init__(f"{len(rejections)} rejected rows")
+        self.rejections = rejections
+        self.total = total
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    kind: str  # text, code, choice, date, month, amount, boolean, country, indicators, ref
+    required: bool = True
+    max_chars: int = 200
+    pattern: str = ""
+    choices: tuple[str, ...] = ()
+    ref: str = ""  # employer, site, agency, worker
+
+
+@dataclass(frozen=True)
+class Spec:
+    source: str
+    table: str
+    columns: tuple[Col, ...]
+    key: tuple[str, ...]  # natural key columns in the file (duplicates refused)
+    select: str  # SQL over `raw` (+ maps) giving the target columns, in `target` order
+    target: tuple[str, ...]
+    conflict: tuple[str, ...]
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    conflict_where: str = ""
+    relations: tuple[str, ...] = field(default=())
+    # (column, referenced table) checked set-wise in the write transaction (no FK constraint).
+    set_checks: tuple[tuple[str, str], ...] = ()
+
+
+CR = r"[0-9]{4,10}(-[0-9]{1,3})?"
+REF = r"[A-Za-z0-9-]{1,20}"
+PERMIT = r"[A-Za-z0-9-]{4,20}"
+
+
+def _countries() -> tuple[str, ...]:
+    import pycountry
+
+    return tuple(sorted(c.alpha_2 for c in pycountry.countries))
+
+
+def _model_field(model: Any, name: str) -> Any:
+    return model._meta.get_field(name)
+
+
+def _prepare_employer(row: dict[str, Any]) -> dict[str, Any]:
+    row["name"] = _model_field(Employer, "name").get_prep_value(row["name"] or "")
+    return row
+
+
+def permit_index(permit: str) -> str:
+    """The blind index of a permit number, as `Worker.permit_index` computes it.
+
+    Plain ASCII letters and digits (nearly every permit) take a shortcut that gives the same
+    normalised text as `normalise.document_number` without its Unicode passes, which cost more
+    than the encryption at national scale.
+    """
+    if not permit:
+        return ""
+    if permit.isascii():
+        text = "".join(ch for ch in permit.upper() if ch.isalnum())
+    else:
+        text = normalise.document_number(permit)
+    return get_keyring().blind_index(text, purpose="document") if text else ""
+
+
+def _prepare_worker(row: dict[str, Any]) -> dict[str, Any]:
+    permit = row["permit_number"]
+    row["permit_index"] = permit_index(permit)
+    row["permit_number"] = _model_field(Worker, "permit_number").get_prep_value(permit)
+    row["full_name"] = _model_field(Worker, "full_name").get_prep_value(row["full_name"] or "")
+    return row
+
+
+def _prepare_inspection(row: dict[str, Any]) -> dict[str, Any]:
+    codes = [c for c in (row["indicators_observed"] or "").split(";") if c.strip()]
+    row["indicators_observed"] = json.dumps(sorted({c.strip().upper() for c in codes}))
+    row["notes"] = ""
+    now = timezone.now().isoformat()
+    row["created_at"] = now
+    row["completed_at"] = now
+    return row
+
+
+def v(name: str) -> str:
+    """The trimmed text of a raw column, NULL when blank."""
+    return f"nullif(trim(raw.\"{name}\"), '')"
+
+
+SPECS: dict[str, Spec] = {
+    "employers": Spec(
+        source="employers",
+        table="prevention_employer",
+        columns=(
+            Col("cr_number", "code", pattern=CR),
+            Col("name", "text", required=False),
+            Col("isic_section", "choice", choices=tuple(IsicSection.values)),
+            Col("size_band", "choice", choices=tuple(SizeBand.values)),
+            Col("registered_on", "date", required=False),
+        ),
+        key=("cr_number",),
+        select=f"{v('cr_number')}, coalesce({v('name')}, ''), upper({v('isic_section')}), lower({v('size_band')}), "
+        f"{v('registered_on')}::DATE",
+        target=("cr_number", "name", "isic_section", "size_band", "registered_on"),
+        conflict=("cr_number",),
+        prepare=_prepare_employer,
+        relations=("employers",),
+    ),
+    "worksites": Spec(
+        source="worksites",
+        table="prevention_worksite",
+        columns=(
+            Col("site_code", "code", pattern=REF),
+            Col("cr_number", "ref", ref="employer"),
+            Col("governorate", "choice", choices=tuple(Governorate.values)),
+            Col("kind", "choice", choices=tuple(WorksiteKind.values)),
+        ),
+        key=("site_code",),
+        select=f"{v('site_code')}, m_employer.id, lower({v('governorate')}), lower({v('kind')})",
+        target=("site_code", "employer_id", "governorate", "kind"),
+        conflict=("site_code",),
+    ),
+    "agencies": Spec(
+        source="agencies",
+        table="prevention_recruitmentagency",
+        columns=(Col("licence_number", "code", pattern=REF), Col("name", "text")),
+        key=("licence_number",),
+        select=f"{v('licence_number')}, {v('name')}",
+        target=("licence_number", "name"),
+        conflict=("licence_number",),
+    ),
+    "workers": Spec(
+        source="workers",
+        table="prevention_worker",
+        columns=(
+            Col("permit_number", "code", pattern=PERMIT),
+            Col("full_name", "text", required=False),
+            Col("nationality", "country"),
+            Col("occupation", "code", pattern=r"[0-9]{4}"),
+            Col("cr_number", "ref", ref="employer"),
+            Col("site_code", "ref", required=False, ref="site"),
+            Col("licence_number", "ref", required=False, ref="agency"),
+            Col("start_date", "date"),
+            Col("contract_wage", "amount"),
+        ),
+        key=("permit_number",),
+        select=f"{v('permit_number')}, '' AS permit_index, coalesce({v('full_name')}, ''), upper({v('nationality')}), "
+        f"{v('occupation')}, m_employer.id, m_site.id, m_agency.id, {v('start_date')}::DATE, "
+        f"{v('contract_wage')}::DECIMAL(12,3)",
+        target=(
+            "permit_number",
+            "permit_index",
+            "full_name",
+            "nationality",
+            "occupation",
+            "employer_id",
+            "worksite_id",
+            "agency_id",
+            "start_date",
+            "contract_wage",
+        ),
+        conflict=("permit_index",),
+        prepare=_prepare_worker,
+        relations=("workers",),
+    ),
+    "wages": Spec(
+        source="wages",
+        table="prevention_wagepayment",
+        columns=(
+            Col("permit_number", "ref", ref="worker"),
+            Col("cr_number", "ref", ref="employer"),
+            Col("month", "month"),
+            Col("expected", "amount"),
+            Col("paid", "amount"),
+            Col("paid_on", "date", required=False),
+        ),
+        key=("permit_number", "month"),
+        select=f"m_worker.id, m_employer.id, ({v('month')} || '-01')::DATE, {v('expected')}::DECIMAL(12,3), "
+        f"{v('paid')}::DECIMAL(12,3), {v('paid_on')}::DATE",
+        target=("worker_id", "employer_id", "month", "expected", "paid", "paid_on"),
+        conflict=("worker_id", "month"),
+        relations=("wages",),
+        set_checks=(("worker_id", "prevention_worker"), ("employer_id", "prevention_employer")),
+    ),
+    "complaints": Spec(
+        source="complaints",
+        table="prevention_complaint",
+        columns=(
+            Col("reference", "code", pattern=REF),
+            Col("permit_number", "ref", required=False, ref="worker"),
+            Col("cr_number", "ref", ref="employer"),
+            Col("type", "choice", choices=tuple(ComplaintType.values)),
+            Col("filed_on", "date"),
+        ),
+        key=("reference",),
+        select=f"{v('reference')}, m_employer.id, m_worker.id, lower({v('type')}), {v('filed_on')}::DATE",
+        target=("reference", "employer_id", "worker_id", "type", "filed_on"),
+        conflict=("reference",),
+        relations=("complaints",),
+    ),
+    "absconding": Spec(
+        source="absconding",
+        table="prevention_abscondingreport",
+        columns=(
+            Col("reference", "code", pattern=REF),
+            Col("permit_number", "ref", ref="worker"),
+            Col("cr_number", "ref", ref="employer"),
+            Col("filed_on", "date"),
+        ),
+        key=("reference",),
+        select=f"{v('reference')}, m_employer.id, m_worker.id, {v('filed_on')}::DATE",
+        target=("reference", "employer_id", "worker_id", "filed_on"),
+        conflict=("reference",),
+        relations=("absconding",),
+    ),
+    "transfers": Spec(
+        source="transfers",
+        table="prevention_permittransfer",
+        columns=(
+            Col("reference", "code", pattern=REF),
+            Col("permit_number", "ref", ref="worker"),
+            Col("from_cr_number", "ref", ref="employer"),
+            Col("to_cr_number", "ref", ref="employer"),
+            Col("transferred_on", "date"),
+        ),
+        key=("reference",),
+        select=f"{v('reference')}, m_worker.id, m_employer.id, m_employer2.id, {v('transferred_on')}::DATE",
+        target=("reference", "worker_id", "from_employer_id", "to_employer_id", "transferred_on"),
+        conflict=("reference",),
+        relations=("transfers",),
+    ),
+    "inspections": Spec(
+        source="inspections",
+        table="prevention_inspection",
+        columns=(
+            Col("reference", "code", pattern=REF),
+            Col("cr_number", "ref", ref="employer"),
+            Col("visited_on", "date"),
+            Col("violation_found", "boolean"),
+            Col("indicators", "indicators", required=False),
+            Col("outcome", "choice", required=False, choices=tuple(Outcome.values)),
+        ),
+        key=("reference",),
+        select=f"{v('reference')}, m_employer.id, 'historic', 0, 'completed', {v('visited_on')}::DATE, "
+        f"coalesce({v('indicators')}, ''), lower({v('violation_found')}) IN ('true', '1', 'yes'), "
+        f"coalesce(lower({v('outcome')}), ''), '' AS notes, '' AS created_at, '' AS completed_at",
+        target=(
+            "reference",
+            "employer_id",
+            "reason",
+            "priority",
+            "status",
+            "visited_on",
+            "indicators_observed",
+            "violation_found",
+            "outcome",
+            "notes",
+            "created_at",
+            "completed_at",
+        ),
+        conflict=("reference",),
+        prepare=_prepare_inspection,
+        conflict_where="reason = 'historic'",
+        relations=("inspections",),
+    ),
+}
+# The column that holds each source's employer for checks on the second employer of a transfer.
+SECOND_EMPLOYER = {"transfers": "to_cr_number"}
+FL_CODES = tuple(ForcedLabourIndicator.values)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def read_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Load the file into the DuckDB table `raw` (text columns plus `line`)."""
+    p = _quote(path.as_posix())
+    if path.suffix.lower() == ".parquet":
+        con.execute(f"CREATE TABLE raw_in AS SELECT * FROM read_parquet({p})")
+        # Parquet rows have no header line: row n is "line" n.
+        offset = 0
+    else:
+        con.execute(f"CREATE TABLE raw_in AS SELECT * FROM read_csv({p}, header = true, all_varchar = true)")
+        offset = 1
+    cols = [r[0] for r in con.execute("DESCRIBE raw_in").fetchall()]
+    casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c.strip().lower()}"' for c in cols)
+    con.execute(f"CREATE TABLE raw AS SELECT {casts}, (row_number() OVER () + {offset})::BIGINT AS line FROM raw_in")
+    con.execute("DROP TABLE raw_in")
+
+
+def _check_sql(col: Col, countries: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(condition, reason code) pairs that reject a row for this column (the value is `x`)."""
+    x = v(col.name)
+    checks: list[tuple[str, str]] = []
+    if col.required:
+        checks.append((f"{x} IS NULL", "required"))
+    present = f"{x} IS NOT NULL AND "
+    if col.kind in ("text", "code"):
+        checks.append((present + f"length({x}) > {col.max_chars}", "too_long"))
+    if col.kind == "code" and col.pattern:
+        checks.append((present + f"NOT regexp_full_match({x}, {_quote(col.pattern)})", "format"))
+    if col.kind == "choice":
+        allowed = ", ".join(_quote(c.lower()) for c in col.choices)
+        checks.append((present + f"lower({x}) NOT IN ({allowed})", "choice"))
+    if col.kind == "date":
+        checks.append((present + f"try_strptime({x}, '%Y-%m-%d') IS NULL", "date"))
+        checks.append((present + f"try_strptime({x}, '%Y-%m-%d') > current_date + 1", "future"))
+    if col.kind == "month":
+        checks.append(
+            (
+                present
+                + f"(NOT regexp_full_match({x}, '[0-9]{{4}}-[0-9]{{2}}') OR try_strptime({x} || '-01', '%Y-%m-%d') IS NULL)",
+                "month",
+            )
+        )
+    if col.kind == "amount":
+        checks.append(
+            (
+                present + f"(NOT regexp_full_match({x}, '[0-9]{{1,9}}([.][0-9]{{1,3}})?'))",
+                "amount",
+            )
+        )
+    if col.kind == "boolean":
+        checks.append((present + f"lower({x}) NOT IN ('true', 'false', '1', '0', 'yes', 'no')", "boolean"))
+    if col.kind == "country":
+        allowed = ", ".join(_quote(c) for c in countries)
+        checks.append((present + f"upper({x}) NOT IN ({allowed})", "country"))
+    if col.kind == "indicators":
+        allowed = ", ".join(_quote(c) for c in FL_CODES)
+        checks.append(
+            (
+                present
+                + f"NOT list_bool_and(list_transform(list_filter(string_split({x}, ';'), lambda s: trim(s) <> ''), "
+                f"lambda s: upper(trim(s)) IN ({allowed})))",
+                "indicator",
+            )
+        )
+    return checks
+
+
+REF_TABLES = {"employer": "m_employer", "site": "m_site", "agency": "m_agency", "worker": "m_worker"}
+REF_KEYS = {"employer": "cr_number", "site": "site_code", "agency": "licence_number", "worker": "permit_number"}
+REF_REASONS = {
+    "employer": "unknown_employer",
+    "site": "unknown_site",
+    "agency": "unknown_agency",
+    "worker": "unknown_worker",
+}
+
+
+def _load_maps(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
+    """Bring the keys of referenced rows from the database into DuckDB (`m_<kind>(key, id)`)."""
+    kinds = {c.ref for c in spec.columns if c.kind == "ref"}
+    with connection.cursor() as cursor:
+        if "employer" in kinds:
+            cursor.execute("SELECT cr_number, id FROM prevention_employer")
+            _register(con, "m_employer", ["cr_number", "id"], cursor.fetchall(), [pa.string(), pa.int64()])
+        if "site" in kinds:
+            cursor.execute("SELECT site_code, id, employer_id FROM prevention_worksite")
+            _register(
+                con,
+                "m_site",
+                ["site_code", "id", "employer_id"],
+                cursor.fetchall(),
+                [pa.string(), pa.int64(), pa.int64()],
+            )
+        if "agency" in kinds:
+            cursor.execute("SELECT licence_number, id FROM prevention_recruitmentagency")
+            _register(con, "m_agency", ["licence_number", "id"], cursor.fetchall(), [pa.string(), pa.int64()])
+        if "worker" in kinds:
+            col = next(c.name for c in spec.columns if c.ref == "worker")
+            permits = [
+                r[0] for r in con.execute(f"SELECT DISTINCT {v(col)} FROM raw WHERE {v(col)} IS NOT NULL").fetchall()
+            ]
+            cursor.execute("SELECT permit_index, id FROM prevention_worker")
+            by_index = dict(cursor.fetchall())
+            rows = []
+            for permit in permits:
+                worker_id = by_index.get(permit_index(permit))
+                if worker_id is not None:
+                    rows.append((permit, worker_id))
+            _register(con, "m_worker", ["permit_number", "id"], rows, [pa.string(), pa.int64()])
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, names: list[str], rows: list[Any], types: list[Any]) -> None:
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    table = pa.table({n: pa.array(list(c), type=t) for n, c, t in zip(names, columns, types, strict=True)})
+    con.register(f"{name}_arrow", table)
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
+    con.unregister(f"{name}_arrow")
+
+
+def _joins(spec: Spec) -> str:
+    parts = []
+    for col in spec.columns:
+        if col.kind != "ref":
+            continue
+        alias = REF_TABLES[col.ref]
+        if col.name == SECOND_EMPLOYER.get(spec.source):
+            alias = "m_employer2"
+            parts.append(f"LEFT JOIN m_employer {alias} ON {alias}.cr_number = {v(col.name)}")
+        else:
+            parts.append(f"LEFT JOIN {alias} ON {alias}.{REF_KEYS[col.ref]} = {v(col.name)}")
+    return "\n".join(parts)
+
+
+def validate(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]:
+    """Every rejected (line, field, code, value) of the file in `raw`, in line order."""
+    present = {r[0] for r in con.execute("DESCRIBE raw").fetchall()}
+    missing = [c.name for c in spec.columns if c.name not in present and c.required]
+    if missing:
+        return [{"line": 1, "field": m, "code": "missing_column", "value": ""} for m in missing]
+    for c in spec.columns:  # optional columns may be left out of the file
+        if c.name not in present:
+            con.execute(f'ALTER TABLE raw ADD COLUMN "{c.name}" VARCHAR')
+    if con.execute("SELECT count(*) FROM raw").fetchall()[0][0] == 0:  # type: ignore[index]
+        return [{"line": 1, "field": "", "code": "empty", "value": ""}]
+    _load_maps(con, spec)
+    countries = _countries()
+    selects = []
+    for col in spec.columns:
+        for condition, code in _check_sql(col, countries):
+            selects.append(
+                f'SELECT line, {_quote(col.name)} AS field, {_quote(code)} AS code, raw."{col.name}" AS value FROM raw WHERE {condition}'
+            )
+        if col.kind == "ref":
+            alias = "m_employer2" if col.name == SECOND_EMPLOYER.get(spec.source) else REF_TABLES[col.ref]
+            table = "m_employer" if alias == "m_employer2" else alias
+            key = REF_KEYS[col.ref]
+            selects.append(
+                f'SELECT line, {_quote(col.name)}, {_quote(REF_REASONS[col.ref])}, raw."{col.name}" FROM raw '
+                f"LEFT JOIN {table} {alias} ON {alias}.{key} = {v(col.name)} WHERE {v(col.name)} IS NOT NULL AND {alias}.id IS NULL"
+            )
+    if spec.source == "workers":
+        selects.append(
+            f"SELECT line, 'site_code', 'site_employer', raw.site_code FROM raw JOIN m_site ON m_site.site_code = {v('site_code')} "
+            f"JOIN m_employer ON m_employer.cr_number = {v('cr_number')} WHERE m_site.employer_id <> m_employer.id"
+        )
+    key_expr = " || '|' || ".join(f"coalesce({v(k)}, '')" for k in spec.key)
+    selects.append(
+        f"SELECT line, {_quote(spec.key[0])}, 'duplicate', {key_expr} FROM "
+        f"(SELECT line, raw.*, count(*) OVER (PARTITION BY {key_expr}) AS n FROM raw) raw WHERE n > 1"
+    )
+    sql = " UNION ALL ".join(selects) + " ORDER BY line, field, code"
+    return [
+        {"line": int(line), "field": field_name, "code": code, "value": (value or "")[:80]}
+        for line, field_name, code, value in con.execute(sql).fetchall()
+    ]
+
+
+def _prepared_rows(con: duckdb.DuckDBPyConnection, spec: Spec, batch_id: int) -> Iterator[list[Any]]:
+    sql = f"SELECT {spec.select} FROM raw {_joins(spec)} ORDER BY line"
+    for record_batch in con.sql(sql).to_arrow_reader(batch_size=20_000):
+        columns = [record_batch.column(i).to_pylist() for i in range(record_batch.num_columns)]
+        for values in zip(*columns, strict=True):
+            row = dict(zip(spec.target, values, strict=True))
+            if spec.prepare is not None:
+                row = spec.prepare(row)
+            yield [*(row[c] for c in spec.target), batch_id]
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    if value is not None and not isinstance(value, str | int | float):
+        return str(value)  # Decimal
+    return value
+
+
+def _upsert_sql(spec: Spec, columns: list[str], source: str) -> str:
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in spec.conflict)
+    where = f" WHERE {spec.table}.{spec.conflict_where}" if spec.conflict_where else ""
+    return (
+        f"INSERT INTO {spec.table} ({', '.join(columns)}) {source} "
+        f"ON CONFLICT ({', '.join(spec.conflict)}) DO UPDATE SET {updates}{where}"
+    )
+
+
+@dataclass
+class Result:
+    rows: int
+    written: int
+    seconds: float
+    rejections: list[dict[str, Any]]
+
+
+def import_file(
+    source: str, path: Path, *, batch_id: int, progress: Progress | None = None, chunk_rows: int = 20_000
+) -> Result:
+    """Check and write one file as batch `batch_id`; raise ImportRejected (nothing written) on any bad row."""
+    spec = SPECS[source]
+    report = progress or (lambda phase, done, total: None)
+    started = time.monotonic()
+    con = duckdb.connect(":memory:")
+    try:
+        try:
+            read_file(con, path)
+        except (duckdb.Error, OSError):
+            raise ImportRejected([{"line": 1, "field": "", "code": "unreadable", "value": ""}], 1) from None
+        total = int(con.execute("SELECT count(*) FROM raw").fetchall()[0][0])  # type: ignore[index]
+        report("checking", 0, total)
+        rejections = validate(con, spec)
+        if rejections:
+            raise ImportRejected(rejections[:MAX_STORED_REJECTIONS], len(rejections))
+        columns = [*spec.target, "batch_id"]
+        with tempfile.TemporaryDirectory(prefix="himaya-import-") as tmp:
+            prepared = Path(tmp) / "rows"
+            as_csv = connection.vendor == "postgresql" or spec.prepare is None
+            if spec.prepare is None:
+                # Nothing to encrypt: DuckDB writes the rows itself (fast, in parallel).
+                con.execute(
+                    f"COPY (SELECT {spec.select}, {int(batch_id)} FROM raw {_joins(spec)} ORDER BY line) "
+                    f"TO {_quote(prepared.as_posix())} (FORMAT csv, HEADER false, NULLSTR '\\N')"
+                )
+            else:
+                _prepare_in_python(con, spec, batch_id, prepared, as_csv, total, report, chunk_rows)
+            report("preparing", total, total)
+            written = _write(spec, columns, prepared, total, report, chunk_rows, as_csv, batch_id)
+        return Result(rows=total, written=written, seconds=time.monotonic() - started, rejections=[])
+    finally:
+        con.close()
+
+
+def _prepare_in_python(
+    con: duckdb.DuckDBPyConnection,
+    spec: Spec,
+    batch_id: int,
+    prepared: Path,
+    as_csv: bool,
+    total: int,
+    report: Progress,
+    chunk_rows: int,
+) -> None:
+    """Rows that need Python (encryption, blind index) as CSV (for COPY) or JSON lines (SQLite)."""
+    convert = _csv_value if spec.source == "inspections" else (lambda x: x)
+    with open(prepared, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        for done, row in enumerate(_prepared_rows(con, spec, batch_id), start=1):
+            if as_csv:
+                writer.writerow([NULL if x is None else convert(x) for x in row])
+            else:
+                fh.write(json.dumps([_sqlite_value(x) for x in row]) + "\n")
+            if done % chunk_rows == 0:
+                report("preparing", done, total)
+
+
+NULL = "\\N"
+
+
+def _write(
+    spec: Spec,
+    columns: list[str],
+    prepared: Path,
+    total: int,
+    report: Progress,
+    chunk_rows: int,
+    as_csv: bool,
+    batch_id: int,
+) -> int:
+    """All prepared rows in one transaction (COPY + upsert on PostgreSQL)."""
+    report("writing", 0, total)
+    with transaction.atomic():
+        if spec.set_checks and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                tables = ", ".join(sorted({t for _, t in spec.set_checks}))
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")  # no delete until we commit
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Dropped explicitly too: inside an enclosing transaction (tests) ON COMMIT never comes.
+                cursor.execute("DROP TABLE IF EXISTS import_stage")
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE import_stage ON COMMIT DROP AS SELECT {', '.join(columns)} "
+                    f"FROM {spec.table} WITH NO DATA"
+                )
+                done = 0
+                copy_sql = f"COPY import_stage ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
+                with cursor.connection.cursor().copy(copy_sql) as copy, open(prepared, "rb") as fh:
+                    while block := fh.read(1 << 20):
+                        copy.write(block)
+                        done += block.count(b"\n")
+                        report("writing", min(done, total), total)
+                cursor.execute(_upsert_sql(spec, columns, f"SELECT {', '.join(columns)} FROM import_stage"))
+                cursor.execute("DROP TABLE import_stage")
+        else:
+            sql = _upsert_sql(spec, columns, f"VALUES ({', '.join(['%s'] * len(columns))})")
+            with connection.cursor() as cursor, open(prepared, newline="", encoding="utf-8") as fh:
+                chunk: list[list[Any]] = []
+                done = 0
+                rows: Any = (
+                    ([None if x == NULL else x for x in r] for r in csv.reader(fh))
+                    if as_csv
+                    else (json.loads(line) for line in fh)
+                )
+                for row in rows:
+                    chunk.append(row)
+                    if len(chunk) >= chunk_rows:
+                        cursor.executemany(sql, chunk)
+                        done += len(chunk)
+                        chunk = []
+                        report("writing", done, total)
+                if chunk:
+                    cursor.executemany(sql, chunk)
+                    done += len(chunk)
+                report("writing", done, total)
+        _check_references(spec, batch_id)
+    return total
+
+
+def _check_references(spec: Spec, batch_id: int) -> None:
+    """Every reference of the batch's rows exists (set-wise, for tables without FK constraints)."""
+    if not spec.set_checks:
+        return
+    with connection.cursor() as cursor:
+        for column, table in spec.set_checks:
+            cursor.execute(
+                f"SELECT count(*) FROM {spec.table} s WHERE s.batch_id = %s "
+                f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = s.{column})",
+                [batch_id],
+            )
+            missing = cursor.fetchone()[0]  # type: ignore[index]
+            if missing:
+                raise ImportRejected([{"line": 1, "field": column, "code": "reference_gone", "value": str(missing)}], 1)
+
+
+def relations_for(source: str) -> tuple[str, ...]:
+    return SPECS[source].relations
+
+
+def describe_rejection(item: dict[str, Any]) -> str:
+    return str(REASONS.get(item.get("code", ""), item.get("code", "")))
+
+
+def default_upload_dir() -> Path:
+    from django.conf import settings
+
+    folder = Path(getattr(settings, "HIMAYA_PREVENTION_DIR", settings.VAR_DIR / "prevention")) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder

@@ -1,0 +1,147 @@
+# ruff: noqa: S608, E501  -- SQL text is built from this module's constants (codes, column names); file values are data in DuckDB tables, never SQL.
+"""`himaya bench prevention [--scale national]`: the figures of issue 5, printed.
+
+On an empty database (use a scratch one): generates the world, imports every source through the
+importers (rows/s), loads the same wage file with a raw COPY into a bare table (PostgreSQL; the
+yardstick), rescores from the live data and from the columnar snapshot, scans the wage rows with
+DuckDB (the raw aggregate yardstick), and measures the ranking against the planted truth and
+against a random ranking. Ends with `rescore: N s, hit rate@2%: H`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.utils import timezone
+
+from himaya.analytics import scoring, world
+from himaya.prevention import services, snapshot
+from himaya.prevention.management.commands.seed_prevention import ORDER
+from himaya.prevention.models import Employer, ImportBatch, RunStatus
+
+
+class Command(BaseCommand):
+    help = "Benchmark prevention: import throughput, rescore time, hit rate at 2 % against the planted truth."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=sorted(world.SCALES), default="national")
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Employer.objects.exists():
+            raise CommandError("Run the benchmark on an empty (scratch) database.")
+        out = self.stdout.write
+        as_of = timezone.localdate().replace(day=1)
+        with tempfile.TemporaryDirectory(prefix="himaya-bench-") as tmp:
+            folder = Path(tmp)
+            started = time.monotonic()
+            counts = world.generate(folder, scale=world.SCALES[options["scale"]], as_of=as_of, seed=options["seed"])
+            out(f"world ({options['scale']}): {counts} generated in {time.monotonic() - started:.1f} s")
+            for source in ORDER:
+                path = folder / f"{source}.parquet"
+                batch = services.import_batch_create(actor=None, source=source, file_name=path.name, path=path)
+                batch = services.import_batch_execute(batch.pk)
+                if batch.status != RunStatus.DONE:
+                    raise CommandError(f"{source}: {batch.status} {batch.rejections[:3]}")
+                out(
+                    f"import {source}: {batch.written_rows} rows in {batch.seconds:.1f} s ({batch.written_rows / max(batch.seconds or 0, 1e-9):,.0f} rows/s)"
+                )
+            wages = ImportBatch.objects.filter(source="wages").latest("pk")
+            if connection.vendor == "postgresql":
+                raw_rate = self._raw_copy(folder / "wages.parquet", folder)
+                out(
+                    f"raw COPY of the same wage file: {raw_rate:,.0f} rows/s; importer at {wages.written_rows / (wages.seconds or 1e-9) / raw_rate:.0%} of it"
+                )
+            truth = duckdb.connect()
+            cr_numbers = [
+                c
+                for (c,) in truth.execute(
+                    f"SELECT cr_number FROM read_parquet('{(folder / 'truth' / 'planted.parquet').as_posix()}')"
+                ).fetchall()
+            ]
+            truth.close()
+            planted = set(Employer.objects.filter(cr_number__in=cr_numbers).values_list("id", flat=True))
+            weights = scoring.load_weights()
+            started = time.monotonic()
+            live_dir = folder / "live"
+            snapshot.refresh(directory=live_dir)
+            export = time.monotonic() - started
+            con = scoring.connect_snapshot(live_dir)
+            scored = scoring.score(con, scoring.employer_features(con, as_of=as_of), weights)
+            live = time.monotonic() - started
+            con.close()
+            out(f"rescore from live data: {live:.2f} s (export {export:.2f} s)")
+            started = time.monotonic()
+            con = scoring.connect_snapshot(snapshot.ensure())
+            scored = scoring.score(con, scoring.employer_features(con, as_of=as_of), weights)
+            from_snapshot = time.monotonic() - started
+            started = time.monotonic()
+            con.execute(
+                "SELECT employer_id, count(*), sum(expected), sum(paid), count(paid_on) FROM wages GROUP BY employer_id"
+            ).fetchall()
+            raw_scan = time.monotonic() - started
+            con.close()
+            out(
+                f"rescore from the columnar snapshot: {from_snapshot:.2f} s; raw DuckDB scan of the wage rows: {raw_scan:.2f} s ({from_snapshot / max(raw_scan, 1e-9):.1f}x)"
+            )
+            ranked = scored.column("employer_id").to_pylist()
+            k = scoring.budget_size(len(ranked), 0.02)
+            hit = scoring.hit_rate_at(ranked, planted, k)
+            recall = scoring.recall_at(ranked, planted, k)
+            shuffled = scoring.random_ranking(ranked, seed=1)
+            out(f"budget 2 % = {k} employers of {len(ranked)}; planted {len(planted)}")
+            out(
+                f"model: hit rate {hit:.3f}, recall {recall:.3f}; random: hit rate {scoring.hit_rate_at(shuffled, planted, k):.3f}, recall {scoring.recall_at(shuffled, planted, k):.3f}"
+            )
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            out(f"peak memory of this process (world generation and imports included): {peak:.0f} MB")
+            seconds, child_peak = self._rescore_alone(snapshot.ensure(), as_of)
+            out(f"rescore from the snapshot in a fresh process: {seconds:.2f} s, peak memory {child_peak:.0f} MB")
+            out(f"rescore: {live:.2f} s, hit rate@2%: {hit:.3f}")
+
+    def _rescore_alone(self, folder: Path, as_of: dt.date) -> tuple[float, float]:
+        """Rescore in a child process (Django-free) so its own peak memory can be measured."""
+        code = (
+            "import datetime as dt, sys, time\n"
+            "from himaya.analytics import scoring\n"
+            "t = time.monotonic()\n"
+            "con = scoring.connect_snapshot(sys.argv[1])\n"
+            "f = scoring.employer_features(con, as_of=dt.date.fromisoformat(sys.argv[2]))\n"
+            "scoring.score(con, f, scoring.load_weights())\n"
+            "print(time.monotonic() - t)\n"
+        )
+        result = subprocess.run(  # noqa: S603 our own interpreter and code
+            [sys.executable, "-c", code, str(folder), as_of.isoformat()], capture_output=True, text=True, check=True
+        )
+        return float(result.stdout.strip()), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    def _raw_copy(self, parquet: Path, folder: Path) -> float:
+        csv_path = folder / "wages-raw.csv"
+        duckdb.execute(
+            f"COPY (SELECT * FROM read_parquet('{parquet.as_posix()}')) TO '{csv_path.as_posix()}' (FORMAT csv, HEADER false)"
+        )
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE bench_raw_wages (permit_number text, cr_number text, month text, expected numeric, paid numeric, paid_on text)"
+            )
+            rows = 0
+            with (
+                cursor.connection.cursor().copy("COPY bench_raw_wages FROM STDIN (FORMAT csv)") as copy,
+                open(csv_path, "rb") as fh,
+            ):
+                while block := fh.read(1 << 20):
+                    copy.write(block)
+                    rows += block.count(b"\n")
+            cursor.execute("DROP TABLE bench_raw_wages")
+        return rows / (time.monotonic() - started)

@@ -1,0 +1,264 @@
+# ruff: noqa: S608  -- SQL text is built from this module's constants (codes, column names); file values are data in DuckDB tables, never SQL.
+"""Importers: every rejected row reported, all or nothing, idempotent, crash-consistent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from himaya.prevention import services
+from himaya.prevention.models import Employer, ImportBatch, RunStatus, WagePayment, Worker
+from himaya.prevention.tests.conftest import write
+
+EMPLOYERS = (
+    "cr_number,name,isic_section,size_band,registered_on\n100001-1,Alpha,F,small,2020-01-01\n100002-1,Beta,T,micro,\n"
+)
+WORKERS = (
+    "permit_number,full_name,nationality,occupation,cr_number,site_code,licence_number,start_date,contract_wage\n"
+    "WP00000001,Ravi Kumar,IN,7112,100001-1,,,2024-01-05,150.000\n"
+    "WP00000002,Maria Santos,PH,9111,100002-1,,,2024-03-01,140.5\n"
+)
+
+
+def run(source: str, path: Path) -> ImportBatch:
+    batch = services.import_batch_create(actor=None, source=source, file_name=path.name, path=path)
+    return services.import_batch_execute(batch.pk)
+
+
+@pytest.fixture
+def employers(db, tmp_path):
+    assert run("employers", write(tmp_path / "employers.csv", EMPLOYERS)).status == RunStatus.DONE
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "expected"),
+    [
+        ("employers", "cr_number,name,isic_section,size_band\nABC,X,F,small\n", [(2, "cr_number", "format")]),
+        ("employers", "cr_number,name,isic_section,size_band\n100009-1,X,Z,small\n", [(2, "isic_section", "choice")]),
+        ("employers", "cr_number,name,isic_section,size_band\n100009-1,X,F,\n", [(2, "size_band", "required")]),
+        ("employers", "cr_number,name,isic_section\n100009-1,X,F\n", [(1, "size_band", "missing_column")]),
+        (
+            "employers",
+            "cr_number,name,isic_section,size_band\n100009-1,X,F,small\n100009-1,Y,F,small\n",
+            [(2, "cr_number", "duplicate"), (3, "cr_number", "duplicate")],
+        ),
+        (
+            "workers",
+            "permit_number,nationality,occupation,cr_number,start_date,contract_wage\n"
+            "WP1,IN,7112,100001-1,2024-01-01,100\n",
+            [(2, "permit_number", "format")],
+        ),
+        (
+            "workers",
+            "permit_number,nationality,occupation,cr_number,start_date,contract_wage\n"
+            "WP00000009,XX,7112,999999-1,2024-13-01,-5\n",
+            [
+                (2, "contract_wage", "amount"),
+                (2, "cr_number", "unknown_employer"),
+                (2, "nationality", "country"),
+                (2, "start_date", "date"),
+            ],
+        ),
+        (
+            "wages",
+            "permit_number,cr_number,month,expected,paid,paid_on\nWP00000404,100001-1,2026-1,200,abc,2026-02-05\n",
+            [(2, "month", "month"), (2, "paid", "amount"), (2, "permit_number", "unknown_worker")],
+        ),
+        (
+            "complaints",
+            "reference,permit_number,cr_number,type,filed_on\nC1,,100001-1,gossip,2099-01-01\n",
+            [(2, "filed_on", "future"), (2, "type", "choice")],
+        ),
+        (
+            "inspections",
+            "reference,cr_number,visited_on,violation_found,indicators,outcome\nH1,100001-1,2026-01-01,maybe,FL07;FL99,\n",
+            [(2, "indicators", "indicator"), (2, "violation_found", "boolean")],
+        ),
+    ],
+)
+def test_it_rejects_bad_rows_with_line_field_and_reason_and_writes_nothing(
+    employers, tmp_path, source, text, expected
+) -> None:
+    before = (Employer.objects.count(), Worker.objects.count(), WagePayment.objects.count())
+    batch = run(source, write(tmp_path / f"{source}.csv", text))
+    assert batch.status == RunStatus.REJECTED
+    assert [(r["line"], r["field"], r["code"]) for r in batch.rejections] == expected
+    assert (Employer.objects.count(), Worker.objects.count(), WagePayment.objects.count()) == before
+
+
+def test_one_bad_row_rejects_the_whole_batch(employers, tmp_path) -> None:
+    bad = WORKERS + "WP00000003,Joy Reyes,PH,9111,100003-1,,,2024-03-01,140\n"
+    batch = run("workers", write(tmp_path / "workers.csv", bad))
+    assert [(r["line"], r["code"]) for r in batch.rejections] == [(4, "unknown_employer")]
+    assert Worker.objects.count() == 0
+
+
+def test_reimporting_a_file_updates_rows_and_creates_no_duplicates(employers, tmp_path) -> None:
+    path = write(tmp_path / "workers.csv", WORKERS)
+    assert run("workers", path).written_rows == 2
+    write(path, WORKERS.replace("150.000", "175.250"))
+    second = run("workers", path)
+    assert second.status == RunStatus.DONE
+    assert Worker.objects.count() == 2
+    ravi = Worker.objects.get(employer__cr_number="100001-1")
+    assert str(ravi.contract_wage) == "175.250"
+    assert ravi.permit_number == "WP00000001" and ravi.full_name == "Ravi Kumar"  # decrypts
+    assert ravi.batch_id == second.pk
+    wages = "permit_number,cr_number,month,expected,paid,paid_on\nWP00000001,100001-1,2026-01,150,150,2026-02-03\n"
+    wages_path = write(tmp_path / "wages.csv", wages)
+    run("wages", wages_path)
+    run("wages", wages_path)
+    assert WagePayment.objects.count() == 1
+
+
+def test_personal_values_are_not_stored_in_clear(employers, tmp_path) -> None:
+    from django.db import connection
+
+    run("workers", write(tmp_path / "workers.csv", WORKERS))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT permit_number, full_name FROM prevention_worker")
+        stored = cursor.fetchall()
+    assert all("WP0000000" not in permit and "Ravi" not in name for permit, name in stored)
+
+
+def test_parquet_files_import_like_csv(employers, tmp_path) -> None:
+    import duckdb
+
+    csv_path = write(tmp_path / "w.csv", WORKERS)
+    parquet = tmp_path / "workers.parquet"
+    duckdb.execute(f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar=true)) TO '{parquet}' (FORMAT parquet)")
+    assert run("workers", parquet).written_rows == 2
+
+
+# The progress bar's label of the write phase, in either language the command may speak.
+WRITING = (b"Writing", "الكتابة".encode())
+
+
+class Scratch:
+    """A database of its own for the killed process: SQLite in a file, or (when the suite runs on
+    PostgreSQL) a scratch PostgreSQL database created and dropped here."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        from django.db import connection
+
+        self.vendor = connection.vendor
+        self.env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        self.env.update(
+            {
+                "HIMAYA_KEYRING_FILE": str(settings.HIMAYA_KEYRING_FILE),
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        if self.vendor == "postgresql":
+            params = connection.settings_dict
+            self.name = f"{params['NAME']}_killed"[:60]
+            auth = params["USER"] + (f":{params['PASSWORD']}" if params.get("PASSWORD") else "")
+            self.server = f"postgresql://{auth}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}"', f'CREATE DATABASE "{self.name}"')
+            self.env["DATABASE_URL"] = f"{self.server}/{self.name}"
+        else:
+            self.path = tmp_path / "killed.sqlite3"
+            self.env["SQLITE_PATH"] = str(self.path)
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg
+
+        with psycopg.connect(f"{self.server}/postgres", autocommit=True) as admin:
+            for statement in statements:
+                admin.execute(statement)
+
+    def one(self, sql: str) -> Any:
+        if self.vendor == "postgresql":
+            import psycopg
+
+            with psycopg.connect(f"{self.server}/{self.name}") as db:
+                return db.execute(sql).fetchone()[0]  # type: ignore[index]
+        import sqlite3
+
+        with sqlite3.connect(self.path) as db:
+            return db.execute(sql).fetchone()[0]
+
+    def drop(self) -> None:
+        if self.vendor == "postgresql":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def test_a_killed_import_leaves_nothing_of_its_batch(tmp_path) -> None:
+    """Kill the importer while it writes a large batch; the database has no row of that batch."""
+    scratch = Scratch(tmp_path)
+    env = scratch.env
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    try:
+        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=300)
+        emp = write(tmp_path / "employers.csv", "cr_number,name,isic_section,size_band\n100001-1,Alpha,F,large\n")
+        subprocess.run(
+            [*manage, "prevention_import", "employers", str(emp)], env=env, check=True, timeout=120, capture_output=True
+        )
+        agencies = tmp_path / "agencies.csv"
+        with open(agencies, "w", encoding="utf-8") as fh:
+            fh.write("licence_number,name\n")
+            for i in range(400_000):
+                fh.write(f"RA{i:07d},Office {i}\n")
+        process = subprocess.Popen(
+            [*manage, "prevention_import", "agencies", str(agencies)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        assert process.stdout is not None
+        seen = b""
+        deadline = time.monotonic() + 120
+        # Wait until the progress bar shows rows being written (inside the transaction), then kill.
+        while time.monotonic() < deadline:
+            chunk = process.stdout.read1(256)
+            if not chunk:
+                break
+            seen += chunk
+            marker = next((m for m in WRITING if m in seen), None)
+            writing = marker and seen.split(marker)[-1]
+            if writing and b"% 0/" not in writing[-40:] and b"%" in writing:
+                break
+        assert any(m in seen for m in WRITING), seen[-500:]
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        assert process.returncode == -signal.SIGKILL
+        batch_id = scratch.one("SELECT max(id) FROM prevention_importbatch WHERE source = 'agencies'")
+        assert batch_id is not None
+        assert scratch.one(f"SELECT count(*) FROM prevention_recruitmentagency WHERE batch_id = {int(batch_id)}") == 0
+        assert scratch.one("SELECT count(*) FROM prevention_recruitmentagency") == 0
+        assert scratch.one("SELECT count(*) FROM prevention_employer") == 1  # the earlier batch stays
+    finally:
+        scratch.drop()
+
+
+@pytest.mark.parametrize("permit", ["WP00000001", "wp-0000 0001", "WP٠٠٠٠٠٠٠١", "Ｗ Ｐ 1", "AB\u200e12", ""])
+def test_the_importers_permit_index_is_the_models(db, permit) -> None:
+    from himaya.prevention.importers import permit_index
+
+    assert permit_index(permit) == Worker._meta.get_field("permit_index").compute(permit)
+
+
+def test_wage_rows_whose_worker_vanished_are_refused_in_the_write_transaction(employers, tmp_path) -> None:
+    from django.db import connection
+
+    from himaya.prevention.importers import SPECS, ImportRejected, _check_references
+
+    employer = Employer.objects.get(cr_number="100001-1")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO prevention_wagepayment (worker_id, employer_id, month, expected, paid, batch_id) "
+            "VALUES (%s, %s, %s, 100, 100, 424242)",
+            [987654, employer.pk, "2026-01-01"],
+        )
+    with pytest.raises(ImportRejected) as refused:
+        _check_references(SPECS["wages"], 424242)
+    assert refused.value.rejections[0]["code"] == "reference_gone"
