@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "himaya.notifications",
     "himaya.screening",
     "himaya.intake",
+    "himaya.shelters",
     "himaya.api",
     "himaya.dashboard",
     "himaya.demo",
