@@ -29,8 +29,8 @@ from himaya.shelters.models import (
     AbsenceReason,
     Bed,
     BedClosure,
-    DischargeReason,
     Destination,
+    DischargeReason,
     EndKind,
     Group,
     Shelter,
@@ -153,10 +153,11 @@ def stay_admit(*, actor: Any, referral: Referral, bed: Bed, admitted_at: dt.date
     return stay
 
 
-def _open_referral_on_arrival(*, actor: Any, referral: Referral, now: dt.datetime) -> None:
+def _open_referral_on_arrival(*, actor: Any, referral: Referral) -> dt.datetime:
     """An emergency placement: the shelter has the person already, so the referral created for it
     is recorded as accepted and in progress at once (both steps in its history); the shelter
     reviews the admission afterwards."""
+    now = timezone.now()
     Referral.objects.filter(pk=referral.pk).update(state=ReferralState.IN_PROGRESS, answered_at=now)
     ReferralEvent.objects.create(
         referral=referral, at=now, actor=actor, from_state=ReferralState.SENT, to_state=ReferralState.ACCEPTED
@@ -167,6 +168,7 @@ def _open_referral_on_arrival(*, actor: Any, referral: Referral, now: dt.datetim
     audit_record(actor=actor, action="referrals.referral.start", obj=referral, detail="emergency admission")
     referral.state = ReferralState.IN_PROGRESS
     referral.answered_at = now
+    return now
 
 
 def stay_admit_emergency(*, actor: Any, case: Case, bed: Bed, reason: str) -> Stay:
@@ -189,7 +191,6 @@ def stay_admit_emergency(*, actor: Any, case: Case, bed: Bed, reason: str) -> St
         raise ValidationError({"bed": _("This shelter's operator does not offer a shelter service.")})
     from himaya.referrals.services import referral_send
 
-    now = timezone.now()
     with transaction.atomic():
         locked = _lock_free_bed(bed)
         _check_group(locked, case)
@@ -203,7 +204,7 @@ def stay_admit_emergency(*, actor: Any, case: Case, bed: Bed, reason: str) -> St
             urgency="urgent",
             reason=reason,
         )
-        _open_referral_on_arrival(actor=actor, referral=referral, now=now)
+        now = _open_referral_on_arrival(actor=actor, referral=referral)
         stay = _insert_stay(
             shelter=locked.shelter,
             bed=locked,

@@ -71,7 +71,12 @@ def _race(cast: Any, make_referral: Any, shelter: Any) -> tuple[int, int, Counte
         barrier = threading.Barrier(CLIENTS)
         winners: list[Stay] = []
 
-        def client(n: int, round_number: int = round_number, barrier: threading.Barrier = barrier) -> None:
+        def client(
+            n: int,
+            round_number: int = round_number,
+            barrier: threading.Barrier = barrier,
+            winners: list[Stay] = winners,
+        ) -> None:
             referral = referrals[round_number * CLIENTS + n]
             try:
                 barrier.wait()
