@@ -12,6 +12,7 @@ urlpatterns = [
     path("screening/", include("himaya.screening.urls")),
     path("consent/", include("himaya.consent.urls")),
     path("referrals/", include("himaya.referrals.urls")),
+    path("shelters/", include("himaya.shelters.urls")),
     path("notifications/", include("himaya.notifications.urls")),
     path("audit/", include("himaya.audit.urls")),
     path("api/v1/", include("himaya.api.urls")),

@@ -176,9 +176,7 @@ def test_emergency_placement_creates_the_referral_and_flags_the_stay(cast, shelt
     )
     from himaya.cases.services import case_open
 
-    case = case_open(
-        actor=cast.alice, person=person, category="abuse", channel="hotline", occurred_at=timezone.now()
-    )
+    case = case_open(actor=cast.alice, person=person, category="abuse", channel="hotline", occurred_at=timezone.now())
     stay = services.stay_admit_emergency(actor=cast.alice, case=case, bed=free_bed(shelter), reason="Found at 2am")
     assert stay.is_emergency and stay.needs_review
     assert stay.referral.state == ReferralState.IN_PROGRESS and stay.referral.urgency == "urgent"
