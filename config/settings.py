@@ -280,6 +280,8 @@ SPECTACULAR_SETTINGS = {
         "DecisionOutcomeEnum": "himaya.cases.models.DecisionOutcome",
         "ReferralStateEnum": "himaya.referrals.models.ReferralState",
         "AuditOutcomeEnum": "himaya.audit.models.Outcome",
+        "AbsenceReasonEnum": "himaya.shelters.models.AbsenceReason",
+        "DischargeReasonEnum": "himaya.shelters.models.DischargeReason",
     },
 }
 

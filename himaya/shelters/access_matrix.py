@@ -200,3 +200,80 @@ EXPECTATIONS = {
     "shelters:bed_close": Expect(method="post", kwargs=_bed_kwargs, data=lambda w: {"reason": "Leak"}, ok=set()),
     "shelters:bed_reopen": Expect(method="post", kwargs=_bed_kwargs, ok=set()),
 }
+
+
+def _admission_data(w: Any) -> dict[str, Any]:
+    return {"referral": _referral(w).pk, "bed": _free_bed_id(w)}
+
+
+def _api_emergency_data(w: Any) -> dict[str, Any]:
+    case_id = _emergency_case(w)["case_id"]
+    return {"case": case_id, "bed": _free_bed_id(w), "reason": "Found at night"}
+
+
+def _other_house(w: Any) -> Any:
+    from himaya.shelters.models import Bed, Room, Shelter
+
+    other, created = Shelter.objects.get_or_create(
+        code="matrix-annex",
+        defaults={"operator": w.cast.agencies["shelter"], "name_ar": "الملحق", "name_en": "Matrix Annex"},
+    )
+    if created:
+        room = Room.objects.create(shelter=other, name="B", group="women")
+        Bed.objects.create(room=room, shelter=other, label="1")
+    return other
+
+
+def _transfer_data(w: Any) -> dict[str, Any]:
+    return {"bed": _other_house(w).beds.get().pk, "note": ""}
+
+
+API = {
+    "api:shelter-list": Expect(data=_with_shelter, ok=EVERYONE, api=True),
+    "api:shelter-occupancy": Expect(data=_with_shelter, ok=EVERYONE, api=True),
+    "api:shelter-detail": Expect(kwargs=_shelter_kwargs, ok=EVERYONE, api=True),
+    "api:shelter-beds": Expect(kwargs=_shelter_kwargs, ok=EVERYONE, api=True),
+    "api:shelter-bed-close": Expect(
+        method="post", kwargs=_bed_kwargs, data=lambda w: {"reason": "Leak"}, ok=set(), api=True, format="json"
+    ),
+    "api:shelter-bed-reopen": Expect(method="post", kwargs=_bed_kwargs, ok=set(), api=True, format="json"),
+    "api:shelter-admission": Expect(
+        method="post", data=_admission_data, ok=SHELTER_STAFF, ok_status=201, api=True, format="json"
+    ),
+    "api:shelter-emergency": Expect(
+        method="post", data=_api_emergency_data, ok=REFERRING, ok_status=201, api=True, format="json"
+    ),
+    # Every holder of a shelter or case role may ask (their list may be empty).
+    "api:shelter-stay-list": Expect(ok=SHELTER_STAFF | REFERRING | {"dora", "pete", "paula", "emil"}, api=True),
+    "api:shelter-stay-detail": Expect(kwargs=_stay_kwargs, ok=SHELTER_STAFF | REFERRING, api=True),
+    "api:shelter-stay-transfer": Expect(
+        method="post",
+        kwargs=_stay_kwargs,
+        data=_transfer_data,
+        ok=SHELTER_STAFF,
+        ok_status=201,
+        api=True,
+        format="json",
+    ),
+    "api:shelter-stay-absence": Expect(
+        method="post",
+        kwargs=_stay_kwargs,
+        data=lambda w: {"reason": "hospital", "expected_back": "2099-01-01T10:00:00Z"},
+        ok=SHELTER_STAFF,
+        ok_status=201,
+        api=True,
+        format="json",
+    ),
+    "api:shelter-stay-discharge": Expect(
+        method="post",
+        kwargs=_stay_kwargs,
+        data=lambda w: {"reason": "family", "destination": "family_or_friends"},
+        ok=SHELTER_STAFF,
+        api=True,
+        format="json",
+    ),
+    "api:shelter-absence-return": Expect(
+        method="post", kwargs=_absence_kwargs, ok=SHELTER_STAFF, api=True, format="json"
+    ),
+}
+EXPECTATIONS.update(API)

@@ -224,6 +224,19 @@ def waiting_list(*, actor: Any) -> QuerySet[WaitingEntry]:
     )
 
 
+def require_stay_role(actor: Any) -> None:
+    """Stay lists belong to shelter staff and referring case staff; others get a 404 (audited)."""
+    from himaya.shelters.rules import REFERRING_ROLES, SHELTER_STAFF
+
+    if not policy.is_active_actor(actor) or not actor.has_role(*SHELTER_STAFF, *REFERRING_ROLES):
+        from himaya.audit.services import audit_record
+
+        audit_record(
+            actor=actor if policy.is_active_actor(actor) else None, action="shelters.stay.list", outcome="denied"
+        )
+        raise Http404(_("Not found."))
+
+
 def stay_get(*, actor: Any, pk: Any, action: str = policy.VIEW) -> Stay:
     """One stay the actor may see (read audited), or Http404."""
     return policy.get_for(actor, Stay, pk, action)
