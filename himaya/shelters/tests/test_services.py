@@ -214,6 +214,21 @@ def test_a_full_shelter_has_no_free_beds_for_suggestions(cast, shelter, make_ref
     assert selectors.free_beds_by_operator(operator_ids=[operator]) == {operator: 0}
 
 
+def test_referral_suggestions_leave_out_an_operator_whose_shelters_are_full(cast, shelter, make_referral) -> None:
+    from himaya.agencies.models import AgencyService
+    from himaya.referrals.selectors import suggestions
+
+    ngo = cast.agencies["ngo"]  # offers shelter but has no shelter registered: capacity unknown, still listed
+    AgencyService.objects.create(agency=ngo, service_type="shelter", languages="ar")
+    before = suggestions(actor=cast.bob, service_type="shelter", person=None)
+    assert [(r["agency"], r["free_beds"]) for r in before] == [(shelter.operator, 3), (ngo, None)]
+    for group in ("women", "women", "girls"):
+        services.stay_admit(
+            actor=cast.sheila, referral=make_referral(is_child=group == "girls"), bed=free_bed(shelter, group)
+        )
+    assert [r["agency"] for r in suggestions(actor=cast.bob, service_type="shelter", person=None)] == [ngo]
+
+
 def test_shelter_staff_see_only_the_residents_of_their_own_shelters(cast, shelter, make_referral) -> None:
     from himaya.agencies.models import Agency
 
