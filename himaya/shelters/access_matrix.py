@@ -103,6 +103,12 @@ def _emergency_case(w: Any) -> dict[str, Any]:
     return {"case_id": case.pk}
 
 
+def _emergency_case_reference(w: Any) -> str:
+    from himaya.cases.models import Case
+
+    return Case.objects.get(pk=_emergency_case(w)["case_id"]).reference
+
+
 def _free_bed_id(w: Any) -> int:
     from himaya.shelters.models import Bed, Stay
 
@@ -173,6 +179,13 @@ EXPECTATIONS = {
     ),
     "shelters:emergency": Expect(
         method="post", kwargs=_emergency_case, data=_emergency_data, ok=REFERRING, ok_status=302
+    ),
+    "shelters:emergency_find": Expect(
+        data=lambda w: {"reference": _emergency_case_reference(w)},
+        ok=REFERRING,
+        ok_status=302,
+        # Case staff of other agencies may look too: not finding the case sends them back with a message.
+        special={"pete": 302, "emil": 302},
     ),
     "shelters:stay": Expect(kwargs=_stay_kwargs, ok=SHELTER_STAFF | REFERRING),
     "shelters:discharge_pdf": Expect(

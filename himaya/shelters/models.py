@@ -102,6 +102,8 @@ class Bed(models.Model):
 
     class Meta:
         ordering = ["shelter_id", "room__name", "label"]
+        verbose_name = _("bed")
+        verbose_name_plural = _("beds")
         constraints = [models.UniqueConstraint(fields=["room", "label"], name="bed_label_unique_in_room")]
         indexes = [models.Index(fields=["shelter", "is_closed"], name="bed_shelter_closed_idx")]
 
@@ -190,6 +192,8 @@ class Stay(models.Model):
 
     class Meta:
         ordering = ["-admitted_at", "-pk"]
+        verbose_name = _("shelter stay")
+        verbose_name_plural = _("shelter stays")
         constraints = [
             # THE double-booking guard: at most one open stay per bed, and per person.
             models.UniqueConstraint(fields=["bed"], condition=Q(ended_at__isnull=True), name="stay_one_open_per_bed"),
@@ -242,6 +246,8 @@ class Absence(models.Model):
 
     class Meta:
         ordering = ["-left_at", "-pk"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
         constraints = [
             models.UniqueConstraint(fields=["stay"], condition=Q(returned_at__isnull=True), name="absence_one_open"),
             models.CheckConstraint(condition=Q(expected_back__gte=F("left_at")), name="absence_back_after_leaving"),
@@ -269,6 +275,8 @@ class WaitingEntry(models.Model):
 
     class Meta:
         ordering = ["priority", "added_at", "pk"]
+        verbose_name = _("waiting-list entry")
+        verbose_name_plural = _("waiting-list entries")
         constraints = [
             models.UniqueConstraint(
                 fields=["referral"], condition=Q(resolved_at__isnull=True), name="waiting_one_open_per_referral"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/board/live/", views.board_live_view, name="board_live"),
     path("admit/<int:referral_id>/", views.admit_view, name="admit"),
     path("admit/<int:referral_id>/wait/", views.waiting_add_view, name="waiting_add"),
+    path("emergency/", views.emergency_find_view, name="emergency_find"),
     path("emergency/<int:case_id>/", views.emergency_view, name="emergency"),
     path("stays/<int:pk>/", views.stay_view, name="stay"),
     path("reports/", views.report_view, name="report"),

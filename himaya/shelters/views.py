@@ -49,7 +49,12 @@ def national_view(request: HttpRequest) -> HttpResponse:
         "free": sum(r.free for r in rows),
         "closed": sum(r.closed for r in rows),
     }
-    return render(request, "shelters/national.html", {"rows": rows, "mine": mine, "totals": totals})
+    can_place = actor.has_role(*services.EMERGENCY_ROLES)
+    return render(
+        request,
+        "shelters/national.html",
+        {"rows": rows, "mine": mine, "totals": totals, "can_place": can_place, "my_shelters_nav": bool(mine)},
+    )
 
 
 def _require_my_shelters(actor: Any) -> list[Shelter]:
@@ -417,3 +422,20 @@ def report_view(request: HttpRequest) -> HttpResponse:
         {"form": form, "first": first, "last": last, "line": line, "bars": bars, "rows": rows},
         status=status,
     )
+
+
+@login_required
+@require_GET
+def emergency_find_view(request: HttpRequest) -> HttpResponse:
+    """Find a case of one's own agency by reference, to place its person in an emergency."""
+    from himaya.cases.models import Case
+
+    actor: Any = request.user
+    if not policy.is_active_actor(actor) or not actor.has_role(*services.EMERGENCY_ROLES):
+        raise Http404(_("Not found."))
+    reference = (request.GET.get("reference") or "").strip().upper()[:20]
+    case = policy.visible(actor, Case, policy.CHANGE).filter(reference=reference).first() if reference else None
+    if case is None:
+        messages.error(request, _("No case of your agency has that reference."))
+        return redirect("shelters:national")
+    return redirect("shelters:emergency", case_id=case.pk)
