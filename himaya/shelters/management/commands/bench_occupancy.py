@@ -111,7 +111,8 @@ class Command(BaseCommand):
         ):
             timings = _time(client, [url_of(rng.choice(shelters)) for _ in range(options["requests"])])
             say(
-                f"{tag} {label} (100 beds, random shelter of {len(shelters)}): {len(timings)} requests, p50 {_ms(timings, 50)} ms, p95 {_ms(timings, 95)} ms"
+            where = f"100 beds, random shelter of {len(shelters)}"
+            say(f"{tag} {label} ({where}): {len(timings)} requests, p50 {_ms(timings, 50)} ms, p95 {_ms(timings, 95)} ms")
             )
         national = _time(client, ["/shelters/national/"] * max(1, options["requests"] // 4))
         say(f"{tag} national view: {len(national)} requests, p50 {_ms(national, 50)} ms, p95 {_ms(national, 95)} ms")
