@@ -110,10 +110,9 @@ class Command(BaseCommand):
             ("board refresh (htmx)", lambda pk: f"/shelters/{pk}/board/live/"),
         ):
             timings = _time(client, [url_of(rng.choice(shelters)) for _ in range(options["requests"])])
-            say(
             where = f"100 beds, random shelter of {len(shelters)}"
-            say(f"{tag} {label} ({where}): {len(timings)} requests, p50 {_ms(timings, 50)} ms, p95 {_ms(timings, 95)} ms")
-            )
+            figures = f"p50 {_ms(timings, 50)} ms, p95 {_ms(timings, 95)} ms"
+            say(f"{tag} {label} ({where}): {len(timings)} requests, {figures}")
         national = _time(client, ["/shelters/national/"] * max(1, options["requests"] // 4))
         say(f"{tag} national view: {len(national)} requests, p50 {_ms(national, 50)} ms, p95 {_ms(national, 95)} ms")
         report = _time(client, ["/shelters/reports/?days=90"] * max(1, options["requests"] // 20))
