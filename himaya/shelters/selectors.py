@@ -142,6 +142,18 @@ def shelter_get(*, actor: Any, pk: Any) -> Shelter:
     return policy.get_for(actor, Shelter, pk)
 
 
+BOARD_STAY_FIELDS = (
+    "bed_id",
+    "shelter_id",
+    "admitted_at",
+    "ended_at",
+    "needs_review",
+    "person__given_name_latin",
+    "person__family_name_latin",
+    "person__full_name_arabic",
+)
+
+
 @dataclass
 class BedRow:
     bed: Bed
@@ -154,8 +166,17 @@ def board(*, actor: Any, shelter: Shelter) -> dict[str, Any]:
     stays = (
         policy.visible(actor, Stay)
         .filter(shelter=shelter, ended_at__isnull=True)
-        .select_related("person", "case")
-        .prefetch_related(Prefetch("absences", queryset=Absence.objects.filter(returned_at__isnull=True)))
+        .select_related("person")
+        # Only the names are shown: every encrypted column loaded is a decryption.
+        .only(*BOARD_STAY_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "absences",
+                queryset=Absence.objects.filter(returned_at__isnull=True).only(
+                    "stay_id", "reason", "expected_back", "returned_at", "left_at"
+                ),
+            )
+        )
     )
     by_bed = {s.bed_id: s for s in stays}
     rows: list[BedRow] = []

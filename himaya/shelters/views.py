@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -78,7 +79,9 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 def _board_context(actor: Any, pk: int) -> dict[str, Any]:
     shelter = selectors.shelter_for_staff(actor=actor, pk=pk)
-    return {"shelter": shelter, **selectors.board(actor=actor, shelter=shelter), "now": timezone.now()}
+    # One reverse() for the page, not one per bed.
+    stays_url = reverse("shelters:stay", kwargs={"pk": 0}).removesuffix("0/")
+    return {"shelter": shelter, **selectors.board(actor=actor, shelter=shelter), "stays_url": stays_url}
 
 
 @login_required
