@@ -33,18 +33,18 @@ class EmergencyForm(AdmitForm):
     reason = forms.CharField(
         label=_("Why this cannot wait for a referral answer"),
         max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
 
 
 class TransferForm(AdmitForm):
-    note = forms.CharField(label=_("Note"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}))
 
 
 class DischargeForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason for leaving"), choices=DischargeReason.choices)
     destination = forms.ChoiceField(label=_("Destination"), choices=Destination.choices)
-    note = forms.CharField(label=_("Note"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,7 +56,7 @@ class AbsenceForm(forms.Form):
     expected_back = forms.DateTimeField(
         label=_("Expected back"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"expected_back": timezone.localtime() + dt.timedelta(days=1)})
@@ -73,7 +73,7 @@ class WaitingForm(forms.Form):
 
 
 class CloseBedForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.TextInput(attrs={"dir": "auto"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -58,6 +58,7 @@ def accepted_shelter_referral(cast: Any, *, arabic_name: str, latin_name: str) -
 def admit(flow: Any, page: Any, referral: Any) -> int:
     """From the shelter staff's day page, admit the referred person into the first free bed; returns the stay id."""
     flow.go(page, reverse("shelters:home"))
+    flow.shot(page, "staff-day")
     page.locator(f"#tasks-pending a[href='{reverse('shelters:admit', args=[referral.pk])}']").click()
     page.locator("#admit-form select[name=bed]").wait_for()
     flow.shot(page, "admit")

@@ -47,3 +47,10 @@ def test_admission_shows_on_the_board_then_discharge_frees_the_bed(live_server, 
     flow.go(bob, reverse("shelters:national"))
     bob.locator(f"tr[data-shelter='{shelter.code}']").wait_for()
     flow.shot(bob, "national")
+
+    # A coordinator reads the reports: occupancy over time and length of stay, as SVG charts.
+    carol = flow.sign_in(cast.carol)
+    flow.go(carol, reverse("shelters:report"))
+    carol.locator("#occupancy-chart svg").wait_for()
+    carol.locator("#length-chart svg").wait_for()
+    flow.shot(carol, "report")
