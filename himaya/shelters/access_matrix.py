@@ -80,7 +80,7 @@ def _stay(w: Any) -> Any:
     referral = _referral(w)
     stay = Stay.objects.filter(referral=referral).first()
     if stay is None:
-        bed = Bed.objects.filter(shelter__code="matrix-house").order_by("pk").first()
+        bed = Bed.objects.filter(shelter__code="matrix-house").order_by("pk")[0]
         stay = services.stay_admit(actor=w.sheila, referral=referral, bed=bed)
     return stay
 

@@ -38,13 +38,17 @@ class EmergencyForm(AdmitForm):
 
 
 class TransferForm(AdmitForm):
-    note = forms.CharField(label=_("Note"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}))
+    note = forms.CharField(
+        label=_("Note"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
+    )
 
 
 class DischargeForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason for leaving"), choices=DischargeReason.choices)
     destination = forms.ChoiceField(label=_("Destination"), choices=Destination.choices)
-    note = forms.CharField(label=_("Note"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}))
+    note = forms.CharField(
+        label=_("Note"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,7 +60,9 @@ class AbsenceForm(forms.Form):
     expected_back = forms.DateTimeField(
         label=_("Expected back"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}))
+    note = forms.CharField(
+        label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"expected_back": timezone.localtime() + dt.timedelta(days=1)})
@@ -87,7 +93,7 @@ class ReportForm(forms.Form):
         choices=[(30, _("Last 30 days")), (90, _("Last 90 days")), (365, _("Last 12 months"))],
         initial=90,
         required=False,
-        empty_value=90,
+        empty_value=None,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -126,7 +126,7 @@ def admit_view(request: HttpRequest, referral_id: int) -> HttpResponse:
             # The bed chosen is no longer offered: someone else took it since the form was drawn.
             status = 409 if "bed" in form.errors else 400
             if "bed" in form.errors:
-                form.errors["bed"] = form.error_class([services.BedTaken().message])
+                form.errors["bed"] = form.error_class([str(services.BedTaken().message)])
     rows = minimisation.person_rows(
         case=referral.case, person=referral.case.person, fields=minimisation.fields_for(ServiceType.SHELTER)
     )
@@ -392,7 +392,7 @@ def report_view(request: HttpRequest) -> HttpResponse:
     actor: Any = request.user
     policy.require_permission(actor, "shelters.reports")
     form = ReportForm(request.GET or None)
-    days = form.cleaned_data["days"] if form.is_valid() else 90
+    days = (form.cleaned_data["days"] if form.is_valid() else None) or 90
     last = timezone.localdate()
     first = last - dt.timedelta(days=days - 1)
     reports = selectors.occupancy_report(actor=actor, first=first, last=last)

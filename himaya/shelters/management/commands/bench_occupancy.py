@@ -226,7 +226,7 @@ def _build(options: dict[str, Any]) -> tuple[Any, list[int], dict[str, int]]:
         Stay(
             shelter_id=bed.shelter_id,
             bed=bed,
-            person_id=referrals[n].case.person_id,
+            person_id=people[n].pk,
             case_id=referrals[n].case_id,
             referral=referrals[n],
             group=room_group[bed.room_id],
@@ -238,14 +238,15 @@ def _build(options: dict[str, Any]) -> tuple[Any, list[int], dict[str, int]]:
     Stay.objects.bulk_create(open_stays, batch_size=2000)
     historic: list[Stay] = []
     for _ in range(options["stays"]):
-        referral = referrals[rng.randrange(len(referrals))]
+        owner = rng.randrange(len(referrals))
+        referral = referrals[owner]
         bed = beds[rng.randrange(len(beds))]
         start = now - dt.timedelta(days=rng.randint(91, 3650), hours=rng.randint(0, 23))
         historic.append(
             Stay(
                 shelter_id=bed.shelter_id,
                 bed=bed,
-                person_id=referral.case.person_id,
+                person_id=people[owner].pk,
                 case_id=referral.case_id,
                 referral=referral,
                 group=room_group[bed.room_id],
