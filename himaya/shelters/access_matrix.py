@@ -121,6 +121,11 @@ def _free_bed_id(w: Any) -> int:
     )
 
 
+def _stay_data(w: Any) -> dict[str, Any]:
+    _stay(w)
+    return {}
+
+
 def _with_shelter(w: Any) -> dict[str, Any]:
     _shelter(w)
     return {}
@@ -187,6 +192,7 @@ EXPECTATIONS = {
         # Case staff of other agencies may look too: not finding the case sends them back with a message.
         special={"pete": 302, "emil": 302},
     ),
+    "shelters:referred": Expect(data=_stay_data, ok=REFERRING | {"sheila", "dora", "pete", "paula", "emil"}),
     "shelters:stay": Expect(kwargs=_stay_kwargs, ok=SHELTER_STAFF | REFERRING),
     "shelters:discharge_pdf": Expect(
         kwargs=_ended_stay_kwargs, ok=SHELTER_STAFF, special=dict.fromkeys(REFERRING, 404)

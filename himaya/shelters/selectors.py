@@ -291,6 +291,16 @@ def bed_get(*, actor: Any, pk: Any) -> Bed:
     return policy.get_for(actor, Bed, pk)
 
 
+def referred_stays(*, actor: Any) -> QuerySet[Stay]:
+    """Stays on shelter referrals sent by the actor's agency (the referring side's follow-up)."""
+    return (
+        policy.visible(actor, Stay)
+        .filter(referral__from_agency_id=actor.agency_id)
+        .select_related("shelter", "case", "referral")
+        .order_by("ended_at", "-admitted_at", "-pk")
+    )
+
+
 def stays_of_referral(*, actor: Any, referral: Referral) -> QuerySet[Stay]:
     """The stays made on a referral the actor may see (the referring agency follows their status)."""
     return policy.visible(actor, Stay).filter(referral=referral).select_related("shelter").order_by("admitted_at")

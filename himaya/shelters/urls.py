@@ -14,6 +14,7 @@ urlpatterns = [
     path("emergency/", views.emergency_find_view, name="emergency_find"),
     path("emergency/<int:case_id>/", views.emergency_view, name="emergency"),
     path("stays/<int:pk>/", views.stay_view, name="stay"),
+    path("referred/", views.referred_view, name="referred"),
     path("reports/", views.report_view, name="report"),
     path("stays/<int:pk>/discharge.pdf", views.discharge_pdf_view, name="discharge_pdf"),
     path("stays/<int:pk>/discharge/", views.discharge_view, name="discharge"),

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +33,7 @@ from himaya.shelters.forms import (
     WaitingForm,
 )
 from himaya.shelters.models import Bed, Shelter, Stay
+from himaya.shelters.rules import REFERRING_ROLES
 
 
 def _status_for(error: ValidationError) -> int:
@@ -54,7 +56,14 @@ def national_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "shelters/national.html",
-        {"rows": rows, "mine": mine, "totals": totals, "can_place": can_place, "my_shelters_nav": bool(mine)},
+        {
+            "rows": rows,
+            "mine": mine,
+            "totals": totals,
+            "can_place": can_place,
+            "my_shelters_nav": bool(mine),
+            "referred_nav": actor.has_role(*REFERRING_ROLES),
+        },
     )
 
 
@@ -442,3 +451,15 @@ def emergency_find_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("No case of your agency has that reference."))
         return redirect("shelters:national")
     return redirect("shelters:emergency", case_id=case.pk)
+
+
+@login_required
+@require_GET
+def referred_view(request: HttpRequest) -> HttpResponse:
+    """The stays made on the actor's agency's shelter referrals: status only (where, since when, left)."""
+    actor: Any = request.user
+    selectors.require_stay_role(actor)
+    stays = selectors.referred_stays(actor=actor)
+    page = Paginator(stays, 50).get_page(request.GET.get("page"))
+    policy.audit_list(actor, Stay, page.object_list)
+    return render(request, "shelters/referred.html", {"page": page})

@@ -190,3 +190,14 @@ def test_the_emergency_page_places_and_flags_for_review(client, cast, shelter) -
     client.logout()
     login(client, cast.sheila)
     assert "tasks-review" in (home := client.get("/shelters/").content.decode()) and "Night" in home
+
+
+def test_the_referring_agency_lists_the_stays_of_its_referrals_only(client, cast, shelter, make_referral) -> None:
+    stay = services.stay_admit(actor=cast.sheila, referral=make_referral(), bed=free_bed(shelter))
+    login(client, cast.bob)
+    html = client.get("/shelters/referred/").content.decode()
+    assert f"/shelters/stays/{stay.pk}/" in html and stay.referral.reference in html
+    client.logout()
+    login(client, cast.pete)  # the police referred nobody here
+    html = client.get("/shelters/referred/").content.decode()
+    assert stay.referral.reference not in html and 'id="referred-stays"' not in html
