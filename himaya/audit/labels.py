@@ -89,6 +89,7 @@ SYSTEM = {
     "shelters.bed.close": pgettext_lazy("audit action", "Bed closed for maintenance"),
     "shelters.bed.reopen": pgettext_lazy("audit action", "Bed reopened"),
     "shelters.shelter.staff": pgettext_lazy("audit action", "Shelter staff pages"),
+    "shelters.shelter.import": pgettext_lazy("audit action", "Shelters imported"),
 }
 
 

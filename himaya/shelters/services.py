@@ -63,7 +63,8 @@ def _require_staff_of(actor: Any, shelter: Shelter, roles: list[Any]) -> None:
 
 def _lock_free_bed(bed: Bed) -> Bed:
     """Lock the bed row (PostgreSQL) and check it is open and empty now, not when the form was drawn."""
-    locked = Bed.objects.select_for_update().select_related("room", "shelter").get(pk=bed.pk)
+    # of=("self",): lock the bed row only, not its room and shelter (other beds stay bookable).
+    locked = Bed.objects.select_for_update(of=("self",)).select_related("room", "shelter").get(pk=bed.pk)
     if locked.is_closed or Stay.objects.filter(bed=locked, ended_at__isnull=True).exists():
         raise BedTaken()
     return locked
@@ -127,7 +128,7 @@ def stay_admit(*, actor: Any, referral: Referral, bed: Bed, admitted_at: dt.date
     if admitted_at > now + dt.timedelta(minutes=5):
         raise ValidationError({"admitted_at": _("An admission cannot be in the future.")})
     with transaction.atomic():
-        locked_referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+        locked_referral = Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
         _validate_referral(locked_referral, shelter)
         case = locked_referral.case
         locked = _lock_free_bed(bed)
@@ -238,7 +239,7 @@ def stay_review(*, actor: Any, stay: Stay) -> Stay:
 
 
 def _open_stay(stay: Stay) -> Stay:
-    locked = Stay.objects.select_for_update().select_related("shelter", "case", "referral").get(pk=stay.pk)
+    locked = Stay.objects.select_for_update(of=("self",)).select_related("shelter", "case", "referral").get(pk=stay.pk)
     if locked.ended_at is not None:
         raise ValidationError(_("This stay has already ended."))
     return locked
@@ -433,7 +434,7 @@ def waiting_add(*, actor: Any, referral: Referral, group: str) -> WaitingEntry:
     if group not in Group.values:
         raise ValidationError({"group": _("Choose the group the person needs a bed in.")})
     with transaction.atomic():
-        locked = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+        locked = Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
         if locked.to_agency_id != actor.agency_id or locked.service_type != ServiceType.SHELTER:
             raise ValidationError(_("Only a shelter referral to your agency can wait for a bed here."))
         if locked.state not in ADMITTABLE_STATES:
@@ -460,3 +461,78 @@ def waiting_add(*, actor: Any, referral: Referral, group: str) -> WaitingEntry:
             raise ValidationError(_("This person is already on the waiting list.")) from None
         audit_record(actor=actor, action="shelters.waitingentry.create", obj=entry, detail=f"priority:{priority}")
     return entry
+
+
+def _facility_errors(data: Any) -> list[str]:
+    from himaya.agencies.models import Agency
+    from himaya.shelters.models import Accessibility
+
+    if not isinstance(data, dict) or not isinstance(data.get("shelters"), list):
+        return [_("The file must hold an object with a list of “shelters”.")]
+    errors: list[str] = []
+    operators = set(Agency.objects.filter(is_active=True).values_list("code", flat=True))
+    codes: set[str] = set()
+    for n, item in enumerate(data["shelters"], start=1):
+        where = _("Shelter %(n)d") % {"n": n}
+        if not isinstance(item, dict):
+            errors.append(_("%(where)s: not an object.") % {"where": where})
+            continue
+        code = str(item.get("code") or "")
+        if not code or len(code) > 40 or code in codes:
+            errors.append(_("%(where)s: a unique code (at most 40 characters) is needed.") % {"where": where})
+        codes.add(code)
+        if item.get("operator") not in operators:
+            errors.append(_("%(where)s: unknown operator agency.") % {"where": where})
+        if not item.get("name_ar") or not item.get("name_en"):
+            errors.append(_("%(where)s: give the name in Arabic and in English.") % {"where": where})
+        if any(a not in Accessibility.values for a in item.get("accessibility") or []):
+            errors.append(_("%(where)s: unknown accessibility feature.") % {"where": where})
+        rooms = item.get("rooms") or []
+        if not isinstance(rooms, list) or len({str(r.get("name")) for r in rooms if isinstance(r, dict)}) != len(rooms):
+            errors.append(_("%(where)s: rooms need distinct names.") % {"where": where})
+            continue
+        for room in rooms:
+            if room.get("group") not in Group.values:
+                errors.append(_("%(where)s: a room needs a known group.") % {"where": where})
+            beds = room.get("beds")
+            if not isinstance(beds, int) or not 0 <= beds <= 500:
+                errors.append(_("%(where)s: give each room's number of beds (0 to 500).") % {"where": where})
+    return errors
+
+
+@transaction.atomic
+def facilities_import(*, actor: Any, data: Any) -> dict[str, int]:
+    """Create or update shelters, rooms and beds from a facilities file (idempotent: a second run
+    changes nothing). Beds are only ever added, never removed: a bed with a history stays."""
+    errors = _facility_errors(data)
+    if errors:
+        raise ValidationError(errors)
+    from himaya.agencies.models import Agency
+    from himaya.shelters.models import Room
+
+    counts = {"shelters": 0, "rooms": 0, "beds": 0}
+    for item in data["shelters"]:
+        values = {
+            "operator": Agency.objects.get(code=item["operator"]),
+            "name_ar": item["name_ar"][:200],
+            "name_en": item["name_en"][:200],
+            "address_ar": str(item.get("address_ar", ""))[:300],
+            "address_en": str(item.get("address_en", ""))[:300],
+            "accessibility": ",".join(item.get("accessibility") or []),
+        }
+        shelter, created = Shelter.objects.get_or_create(code=item["code"], defaults=values)
+        if created:
+            counts["shelters"] += 1
+        elif any(getattr(shelter, k) != v for k, v in values.items()):
+            Shelter.objects.filter(pk=shelter.pk).update(**values)
+        for spec in item.get("rooms") or []:
+            room, room_created = Room.objects.get_or_create(
+                shelter=shelter, name=str(spec["name"])[:60], defaults={"group": spec["group"]}
+            )
+            counts["rooms"] += int(room_created)
+            have = set(room.beds.values_list("label", flat=True))
+            new = [f"{room.name}-{n}" for n in range(1, spec["beds"] + 1) if f"{room.name}-{n}" not in have]
+            Bed.objects.bulk_create([Bed(room=room, shelter=shelter, label=label) for label in new])
+            counts["beds"] += len(new)
+    audit_record(actor=actor, action="shelters.shelter.import", detail=",".join(f"{k}:{v}" for k, v in counts.items()))
+    return counts
