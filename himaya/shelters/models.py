@@ -157,7 +157,7 @@ class Destination(models.TextChoices):
 
 class EndKind(models.TextChoices):
     DISCHARGE = "discharge", _("Discharged")
-    TRANSFER = "transfer", _("Transferred to another shelter")
+    TRANSFER = "transfer", _("Moved to another bed or shelter")
 
 
 class Stay(models.Model):

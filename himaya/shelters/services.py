@@ -254,11 +254,13 @@ def _end(locked: Stay, *, actor: Any, now: dt.datetime, kind: str) -> None:
 
 
 def stay_transfer(*, actor: Any, stay: Stay, bed: Bed, note: str = "") -> Stay:
-    """Move a resident to a free bed in another shelter of the same operator; returns the new stay."""
+    """Move a resident to another free bed, in the same shelter or another of the operator's; the
+    current stay ends (as a transfer) and a new one starts, so each stay keeps its one bed.
+    Returns the new stay."""
     _require_staff_of(actor, stay.shelter, ADMITTING_STAFF)
-    target = policy.get_for(actor, Shelter, bed.shelter_id, STAFF)
-    if target.pk == stay.shelter_id:
-        raise ValidationError({"bed": _("Choose a bed in another shelter; to change beds here, use a room move.")})
+    policy.get_for(actor, Shelter, bed.shelter_id, STAFF)
+    if bed.pk == stay.bed_id:
+        raise ValidationError({"bed": _("Choose another bed than the one the resident has.")})
     note = (note or "").strip()
     if len(note) > 3000:
         raise ValidationError({"note": _("Keep the note under 3000 characters.")})

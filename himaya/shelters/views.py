@@ -224,14 +224,14 @@ def _stay_page(
             fields=minimisation.audited_fields(fields),
             detail=f"stay:{stay.pk}",
         )
-        other_shelters = selectors.my_shelters(actor=actor).exclude(pk=stay.shelter_id)
+        free_elsewhere = _free_beds_in(selectors.my_shelters(actor=actor))
         given = forms_in_error or {}
         context.update(
             absences=stay.absences.all(),
             discharge_form=given.get("discharge") or DischargeForm(),
             absence_form=given.get("absence") or AbsenceForm(),
-            transfer_form=given.get("transfer") or TransferForm(beds=_free_beds_in(other_shelters)),
-            can_transfer=other_shelters.exists(),
+            transfer_form=given.get("transfer") or TransferForm(beds=free_elsewhere),
+            can_transfer=free_elsewhere.exists(),
             open_absence=stay.absences.filter(returned_at__isnull=True).first(),
         )
     return render(request, "shelters/stay.html", context, status=status)
@@ -295,8 +295,7 @@ def absence_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def transfer_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor: Any = request.user
-    stay = selectors.stay_get(actor=actor, pk=pk, action=policy.CHANGE)
-    others = selectors.my_shelters(actor=actor).exclude(pk=stay.shelter_id)
+    others = selectors.my_shelters(actor=actor)
     return _stay_action(
         request,
         pk,

@@ -160,6 +160,15 @@ def test_transfer_moves_the_resident_to_another_shelter_of_the_operator(cast, sh
     assert referral.state == ReferralState.IN_PROGRESS  # still sheltered: the referral goes on
 
 
+def test_a_resident_moves_to_another_bed_in_the_same_shelter(cast, shelter, make_referral) -> None:
+    stay = services.stay_admit(actor=cast.sheila, referral=make_referral(), bed=free_bed(shelter))
+    with pytest.raises(ValidationError, match="another bed"):
+        services.stay_transfer(actor=cast.sheila, stay=stay, bed=stay.bed)
+    new = services.stay_transfer(actor=cast.sheila, stay=stay, bed=free_bed(shelter))
+    assert new.shelter == shelter and new.bed != stay.bed and new.transferred_from == stay
+    assert Stay.objects.filter(shelter=shelter, ended_at__isnull=True).count() == 1
+
+
 def test_emergency_placement_creates_the_referral_and_flags_the_stay(cast, shelter, shelter_service) -> None:
     from himaya.consent.models import Consent
     from himaya.people.services import person_create
