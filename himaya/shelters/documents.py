@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from himaya.core.pdf import Document
 from himaya.referrals import minimisation
@@ -36,7 +36,7 @@ def discharge_summary(stay: Stay, *, language: str) -> bytes:
                 (_("Admitted"), when(stay.admitted_at)),
                 (_("Emergency admission"), _("Yes") if stay.is_emergency else _("No")),
                 (_("Left"), when(stay.ended_at)),
-                (_("Length of stay"), str(stay.days)),
+                (_("Length of stay"), ngettext("%(days)d day", "%(days)d days", stay.days) % {"days": stay.days}),
                 (_("Reason for leaving"), stay.get_discharge_reason_display() or "—"),
                 (_("Destination"), stay.get_destination_display() or "—"),
             ]
