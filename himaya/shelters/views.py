@@ -96,7 +96,12 @@ def _board_context(actor: Any, pk: int) -> dict[str, Any]:
 @login_required
 @require_GET
 def board_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "shelters/board.html", _board_context(request.user, pk))
+    context = _board_context(request.user, pk)
+    # Bed maintenance sits outside the self-refreshing part, so a half-typed reason survives a refresh.
+    if policy.can(request.user, policy.CHANGE, context["shelter"]):
+        context["maintenance"] = [row for beds in context["rooms"].values() for row in beds if not row.stay]
+        context["close_form"] = CloseBedForm()
+    return render(request, "shelters/board.html", context)
 
 
 @login_required

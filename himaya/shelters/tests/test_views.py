@@ -41,6 +41,7 @@ def test_the_board_shows_each_bed_and_its_resident_and_refreshes_itself(client, 
     assert "Resident1" in html and f"/shelters/stays/{stay.pk}/" in html
     assert 'hx-trigger="every 30s"' in html and f'hx-get="/shelters/{shelter.pk}/board/live/"' in html
     assert "<script>" not in html  # CSP: no inline script
+    assert 'id="bed-maintenance"' not in html  # a service provider does not manage beds
     live = client.get(f"/shelters/{shelter.pk}/board/live/")
     assert live.status_code == 200 and live.content.decode().startswith('<div id="board"')
     assert AuditEvent.objects.filter(action="shelters.stay.list", actor_id=cast.sheila.pk).exists()
@@ -134,6 +135,8 @@ def test_a_shelter_supervisor_closes_and_reopens_a_bed(client, cast, shelter) ->
     supervisor = _staff(cast.agencies["shelter"], "sara", Role.SUPERVISOR)
     bed = free_bed(shelter)
     login(client, supervisor)
+    board = client.get(f"/shelters/{shelter.pk}/board/").content.decode()
+    assert 'id="bed-maintenance"' in board and f"/shelters/beds/{bed.pk}/close/" in board
     assert client.post(f"/shelters/beds/{bed.pk}/close/", {"reason": "Leaking roof"}).status_code == 302
     assert Bed.objects.get(pk=bed.pk).is_closed
     assert 'data-state="closed"' in client.get(f"/shelters/{shelter.pk}/board/").content.decode()
