@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "himaya.screening",
     "himaya.intake",
     "himaya.prevention",
+    "himaya.shelters",
     "himaya.api",
     "himaya.dashboard",
     "himaya.demo",
@@ -296,6 +297,8 @@ SPECTACULAR_SETTINGS = {
         "TypeEnum": "himaya.agencies.models.AgencyType",
         "StatusEnum": "himaya.cases.models.CaseStatus",
         "KindEnum": "himaya.cases.models.DecisionKind",
+        "AbsenceReasonEnum": "himaya.shelters.models.AbsenceReason",
+        "DischargeReasonEnum": "himaya.shelters.models.DischargeReason",
     },
 }
 

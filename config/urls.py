@@ -13,6 +13,7 @@ urlpatterns = [
     path("consent/", include("himaya.consent.urls")),
     path("referrals/", include("himaya.referrals.urls")),
     path("assistance/", include("himaya.assistance.urls")),
+    path("shelters/", include("himaya.shelters.urls")),
     path("notifications/", include("himaya.notifications.urls")),
     path("audit/", include("himaya.audit.urls")),
     path("prevention/", include("himaya.prevention.urls")),

@@ -14,6 +14,7 @@ from himaya.notifications import api_urls as notifications_api
 from himaya.prevention import api_urls as prevention_api
 from himaya.referrals import api_urls as referrals_api
 from himaya.screening import api_urls as screening_api
+from himaya.shelters import api_urls as shelters_api
 
 app_name = "api"
 
@@ -42,4 +43,5 @@ urlpatterns = [
     *notifications_api.urlpatterns,
     *assistance_api.urlpatterns,
     *prevention_api.urlpatterns,
+    *shelters_api.urlpatterns,
 ]

@@ -87,6 +87,16 @@ SYSTEM = {
     "prevention.manage": pgettext_lazy("audit action", "Prevention management (imports, scoring, plans)"),
     "prevention.aggregates": pgettext_lazy("audit action", "Prevention dashboard and fairness report"),
     "prevention.queue": pgettext_lazy("audit action", "Inspection queue"),
+    "shelters.stay.admit": pgettext_lazy("audit action", "Admitted to a shelter"),
+    "shelters.stay.admit_emergency": pgettext_lazy("audit action", "Emergency shelter placement"),
+    "shelters.stay.review": pgettext_lazy("audit action", "Emergency admission reviewed"),
+    "shelters.stay.transfer": pgettext_lazy("audit action", "Transferred to another shelter"),
+    "shelters.stay.discharge": pgettext_lazy("audit action", "Discharged from a shelter"),
+    "shelters.absence.return": pgettext_lazy("audit action", "Back from an absence"),
+    "shelters.bed.close": pgettext_lazy("audit action", "Bed closed for maintenance"),
+    "shelters.bed.reopen": pgettext_lazy("audit action", "Bed reopened"),
+    "shelters.shelter.staff": pgettext_lazy("audit action", "Shelter staff pages"),
+    "shelters.shelter.import": pgettext_lazy("audit action", "Shelters imported"),
 }
 
 

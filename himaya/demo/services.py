@@ -222,6 +222,9 @@ def demo_seed(
         from himaya.assistance.demo import demo_care
 
         demo_care(seed=seed)  # needs, care plans, services, legal claims, the way out
+        from himaya.shelters.demo import demo_shelters
+
+        demo_shelters(seed=seed)  # shelters, rooms and beds; residents from accepted shelter referrals
         if report.created_anything:
             audit_record(
                 actor=None,

@@ -77,12 +77,27 @@ def suggestions(
 ) -> list[dict[str, Any]]:
     """Agencies offering `service_type`, those speaking more of the person's languages first."""
     wanted = set(_codes(getattr(person, "languages", "") if person is not None else ""))
+    services = [s for s in directory(actor=actor, service_type=service_type) if s.agency_id != exclude_agency_id]
+    free_beds: dict[int, int] = {}
+    if service_type == "shelter":
+        # A shelter operator whose registered shelters are all full is not suggested (an operator
+        # with no shelter registered in Himaya has unknown capacity and is still listed).
+        from himaya.shelters.selectors import free_beds_by_operator
+
+        free_beds = free_beds_by_operator(operator_ids=[s.agency_id for s in services])
     rows: list[dict[str, Any]] = []
-    for service in directory(actor=actor, service_type=service_type):
-        if service.agency_id == exclude_agency_id:
+    for service in services:
+        if free_beds.get(service.agency_id, 1) == 0:
             continue
         shared = sorted(wanted & set(_codes(service.languages)))
-        rows.append({"service": service, "agency": service.agency, "shared_languages": shared})
+        rows.append(
+            {
+                "service": service,
+                "agency": service.agency,
+                "shared_languages": shared,
+                "free_beds": free_beds.get(service.agency_id),
+            }
+        )
     rows.sort(key=lambda r: (-len(r["shared_languages"]), r["agency"].name_en))
     return rows
 

@@ -80,7 +80,15 @@ def nav_flags(context: template.Context) -> dict[str, bool]:
         "staff": policy.has_permission(user, "staff.manage"),
         "audit": policy.has_permission(user, "audit.browse"),
         "break_glass_log": policy.has_permission(user, "audit.break_glass"),
+        "shelters": policy.has_permission(user, "shelters.national"),
+        "shelter_staff": _works_in_a_shelter(user),
     }
+
+
+def _works_in_a_shelter(user: Any) -> bool:
+    from himaya.shelters.selectors import my_shelters
+
+    return my_shelters(actor=user).exists()
 
 
 def _second_factor_pending(request: Any, user: Any) -> bool:
