@@ -190,9 +190,9 @@ EXPECTATIONS = {
         ok=REFERRING,
         ok_status=302,
         # Case staff of other agencies may look too: not finding the case sends them back with a message.
-        special={"pete": 302, "emil": 302},
+        special={"pete": 302, "emil": 302, "ivan": 302},
     ),
-    "shelters:referred": Expect(data=_stay_data, ok=REFERRING | {"sheila", "dora", "pete", "paula", "emil"}),
+    "shelters:referred": Expect(data=_stay_data, ok=REFERRING | {"sheila", "dora", "pete", "paula", "emil", "ivan"}),
     "shelters:stay": Expect(kwargs=_stay_kwargs, ok=SHELTER_STAFF | REFERRING),
     "shelters:discharge_pdf": Expect(
         kwargs=_ended_stay_kwargs, ok=SHELTER_STAFF, special=dict.fromkeys(REFERRING, 404)
@@ -263,7 +263,8 @@ API = {
         method="post", data=_api_emergency_data, ok=REFERRING, ok_status=201, api=True, format="json"
     ),
     # Every holder of a shelter or case role may ask (their list may be empty).
-    "api:shelter-stay-list": Expect(ok=SHELTER_STAFF | REFERRING | {"dora", "pete", "paula", "emil"}, api=True),
+    # Case staff of any agency (ivan: immigration's case worker) get their own agency's rows: none here.
+    "api:shelter-stay-list": Expect(ok=SHELTER_STAFF | REFERRING | {"dora", "pete", "paula", "emil", "ivan"}, api=True),
     "api:shelter-stay-detail": Expect(kwargs=_stay_kwargs, ok=SHELTER_STAFF | REFERRING, api=True),
     "api:shelter-stay-transfer": Expect(
         method="post",
