@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "himaya.api",
     "himaya.dashboard",
     "himaya.demo",
+    "himaya.training",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,12 @@ HIMAYA_AUDIT_CHECKPOINT_DIR = Path(env("HIMAYA_AUDIT_CHECKPOINT_DIR", str(VAR_DI
 # --- NRM jurisdiction: working week, holidays and legal clocks (himaya/clocks/data/<code>.json) ---
 HIMAYA_JURISDICTION = env("HIMAYA_JURISDICTION", "BH")
 HIMAYA_BASE_URL = env("HIMAYA_BASE_URL", "")
+# Training centre: certificate-signing key (own file), optional first-responder qualification rule.
+HIMAYA_CERTIFICATE_SIGNING_KEY_FILE = Path(
+    env("HIMAYA_CERTIFICATE_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "certificate-signing.key"))
+)
+HIMAYA_TRAINING_REQUIRE_FIRST_RESPONDER_CERTIFICATE = envbool("HIMAYA_TRAINING_REQUIRE_FIRST_RESPONDER_CERTIFICATE", False)
+HIMAYA_TRAINING_VERIFY_PER_MINUTE = envint("HIMAYA_TRAINING_VERIFY_PER_MINUTE", 30)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("referrals/", include("himaya.referrals.urls")),
     path("notifications/", include("himaya.notifications.urls")),
     path("audit/", include("himaya.audit.urls")),
+    path("training/", include("himaya.training.urls")),
     path("api/v1/", include("himaya.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

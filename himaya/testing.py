@@ -16,6 +16,9 @@ Users (all MFA-enrolled with TOTP secret CAST_TOTP_SECRET unless noted; password
   sheila   shelter  service_provider
   emil     embassy_in  case_worker
   gone     epc      case_worker, deactivated
+  tina     epc      training_officer (the regional training centre's staff)
+  trent    police   trainer
+  jamal    partner  agency_admin     (a partner country's agency administrator)
 """
 
 from __future__ import annotations
@@ -58,6 +61,9 @@ USERS = {
     "sheila": ("shelter", [Role.SERVICE_PROVIDER]),
     "emil": ("embassy_in", [Role.CASE_WORKER]),
     "gone": ("epc", [Role.CASE_WORKER]),
+    "tina": ("epc", [Role.TRAINING_OFFICER]),
+    "trent": ("police", [Role.TRAINER]),
+    "jamal": ("partner", [Role.AGENCY_ADMIN]),
 }
 
 

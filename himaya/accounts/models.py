@@ -20,6 +20,8 @@ ROLE_LABELS = {
     Role.AUDITOR: _("Auditor"),
     Role.AGENCY_ADMIN: _("Agency administrator"),
     Role.SYSTEM_ADMIN: _("System administrator"),
+    Role.TRAINING_OFFICER: _("Training officer"),
+    Role.TRAINER: _("Trainer"),
 }
 ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
 

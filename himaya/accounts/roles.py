@@ -15,6 +15,9 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     AGENCY_ADMIN = "agency_admin"
     SYSTEM_ADMIN = "system_admin"
+    # The regional training centre: staff who run the catalogue and issue certificates, and trainers.
+    TRAINING_OFFICER = "training_officer"
+    TRAINER = "trainer"
 
 
 # Roles whose holders see personal data about victims; they must use MFA.
@@ -31,3 +34,6 @@ PERSONAL_DATA_ROLES = frozenset(
 )
 # Auditors read the audit trail (who did what), which names staff; MFA protects it too.
 MFA_REQUIRED_ROLES = PERSONAL_DATA_ROLES | {Role.AUDITOR}
+# Training officers issue signed certificates and see every participant's results; trainers
+# record attendance and scores: both change records other systems trust, so both use MFA.
+MFA_REQUIRED_ROLES |= {Role.TRAINING_OFFICER, Role.TRAINER}

@@ -22,6 +22,8 @@ from himaya.clocks.workflow import Stage
 CASE_ROLES = [Role.FIRST_RESPONDER, Role.CASE_WORKER, Role.SUPERVISOR, Role.NRM_COORDINATOR]
 TRANSITION = "transition"
 DECIDE = "decide"
+# Recording an indicator screening on the case (asked by the screening services).
+SCREEN = "screen"
 
 # Stages before (or outside) the NRM: the competent authority has no case to decide yet.
 PRE_NRM_STAGES = (
@@ -37,7 +39,7 @@ creator(Case, roles=CASE_ROLES)
 permission("cases.overview", roles=[Role.NRM_COORDINATOR, Role.SUPERVISOR])
 
 
-@rule(Case, VIEW, CHANGE, TRANSITION, roles=CASE_ROLES)
+@rule(Case, VIEW, CHANGE, TRANSITION, SCREEN, roles=CASE_ROLES)
 def own_agency_cases(actor: Any) -> Q:
     return Q(owner_agency_id=actor.agency_id)
 

@@ -352,6 +352,8 @@ ROLE_EMAIL_NAMES: dict[Role, str] = {
     Role.AUDITOR: "auditor",
     Role.AGENCY_ADMIN: "admin",
     Role.SYSTEM_ADMIN: "sysadmin",
+    Role.TRAINING_OFFICER: "training",
+    Role.TRAINER: "trainer",
 }
 
 
