@@ -12,7 +12,19 @@ from himaya.accounts.roles import Role
 from himaya.training.models import Course, SessionLanguage
 
 
-class SessionForm(forms.Form):
+class BootstrapForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(field.widget, forms.Select | forms.SelectMultiple):
+                field.widget.attrs.setdefault("class", "form-select")
+            else:
+                field.widget.attrs.setdefault("class", "form-control")
+
+
+class SessionForm(BootstrapForm):
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
     starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -36,7 +48,7 @@ class SessionForm(forms.Form):
         )
 
 
-class NominateForm(forms.Form):
+class NominateForm(BootstrapForm):
     participant = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
@@ -44,22 +56,22 @@ class NominateForm(forms.Form):
         self.fields["participant"].queryset = staff  # type: ignore[attr-defined]
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(BootstrapForm):
     day = forms.DateField(label=_("Day"))
     present = forms.TypedChoiceField(
         label=_("Present"), choices=[("1", _("Present")), ("0", _("Absent"))], coerce=lambda v: v == "1"
     )
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(BootstrapForm):
     delivered_on = forms.DateField(label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(BootstrapForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(BootstrapForm):
     RATINGS = [(str(i), str(i)) for i in range(1, 6)]
     rating = forms.TypedChoiceField(label=_("Overall rating (1 to 5)"), choices=RATINGS, coerce=int)
     relevance = forms.TypedChoiceField(label=_("Relevance to my work (1 to 5)"), choices=RATINGS, coerce=int)

@@ -135,7 +135,9 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_on", "pk"]
-        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="session_dates")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="session_dates")
+        ]
 
     def __str__(self) -> str:
         return f"{self.course.code} {self.starts_on:%Y-%m-%d}"
@@ -236,9 +238,7 @@ class Certificate(models.Model):
     issued_on = models.DateField()
     expires_on = models.DateField()
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    renews = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewed_by"
-    )
+    renews = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewed_by")
     # The signed payload (canonical JSON) and its Ed25519 signature, as embedded in the PDF.
     payload = models.TextField()
     signature = models.CharField(max_length=128)

@@ -33,6 +33,11 @@ DELIVER = "deliver"
 TAKE = "take"
 OFFICER = [Role.TRAINING_OFFICER]
 
+
+def _every_row() -> Q:
+    # Not Q(): an empty Q vanishes when OR-ed with another rule's Q (Q() | Q(x) == Q(x)).
+    return Q(pk__isnull=False)
+
 personal(Certificate, ("holder_name", "participant"))
 personal(Assessment, ("score", "answers"))
 
@@ -55,22 +60,22 @@ creator(Nomination, roles=[Role.AGENCY_ADMIN, Role.TRAINING_OFFICER], check=_nom
 
 @rule(Course, VIEW)
 def catalogue_is_for_everyone(actor: Any) -> Q:
-    return Q()
+    return _every_row()
 
 
 @rule(Course, CHANGE, roles=OFFICER)
 def officers_edit_courses(actor: Any) -> Q:
-    return Q()
+    return _every_row()
 
 
 @rule(Session, VIEW)
 def sessions_are_for_everyone(actor: Any) -> Q:
-    return Q()
+    return _every_row()
 
 
 @rule(Session, CHANGE, DELIVER, roles=OFFICER)
 def officers_run_sessions(actor: Any) -> Q:
-    return Q()
+    return _every_row()
 
 
 @rule(Session, VIEW, DELIVER, roles=[Role.TRAINER])
@@ -80,7 +85,7 @@ def trainers_deliver_their_sessions(actor: Any) -> Q:
 
 @rule(Nomination, VIEW, CHANGE, DELIVER, roles=OFFICER)
 def officers_see_every_nomination(actor: Any) -> Q:
-    return Q()
+    return _every_row()
 
 
 @rule(Nomination, VIEW, DELIVER, roles=[Role.TRAINER])
@@ -107,7 +112,7 @@ def assessments_follow_nominations(actor: Any) -> Q:
 
 @rule(Certificate, VIEW, CHANGE, roles=OFFICER)
 def officers_see_every_certificate(actor: Any) -> Q:
-    return Q()
+    return _every_row()
 
 
 @rule(Certificate, VIEW, roles=[Role.AGENCY_ADMIN])

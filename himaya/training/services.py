@@ -417,7 +417,9 @@ def assessment_submit(*, actor: Any, nomination: Nomination, kind: str, answers:
     return assessment
 
 
-def evaluation_submit(*, actor: Any, nomination: Nomination, rating: int, relevance: int, comment: str = "") -> Evaluation:
+def evaluation_submit(
+    *, actor: Any, nomination: Nomination, rating: int, relevance: int, comment: str = ""
+) -> Evaluation:
     """The participant's evaluation of the session, once, from the session's first day."""
     policy.require(actor, TAKE, nomination)
     _require_enrolled(nomination)
@@ -607,5 +609,9 @@ def _send_reminder(certificate: Certificate) -> None:
         body = _(
             "Your certificate %(number)s for the course “%(course)s” expires on %(date)s. "
             "Ask your agency administrator to nominate you for a refresher session to renew it."
-        ) % {"number": certificate.number, "course": certificate.course.title, "date": certificate.expires_on.isoformat()}
+        ) % {
+            "number": certificate.number,
+            "course": certificate.course.title,
+            "date": certificate.expires_on.isoformat(),
+        }
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [certificate.participant.email])

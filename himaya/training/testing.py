@@ -14,13 +14,20 @@ QUESTIONS = [
     {
         "text_ar": "أي مما يلي مؤشر قوي على العمل الجبري؟",
         "text_en": "Which of these is a strong indicator of forced labour?",
-        "options": [["مصادرة جواز السفر", "Confiscation of the passport"], ["العمل ساعات إضافية مدفوعة", "Paid overtime"]],
+        "options": [
+            ["مصادرة جواز السفر", "Confiscation of the passport"],
+            ["العمل ساعات إضافية مدفوعة", "Paid overtime"],
+        ],
         "correct": 0,
     },
     {
         "text_ar": "من يتخذ قرار الأسباب المعقولة؟",
         "text_en": "Who takes the reasonable-grounds decision?",
-        "options": [["السلطة المختصة", "The competent authority"], ["صاحب العمل", "The employer"], ["السفارة", "The embassy"]],
+        "options": [
+            ["السلطة المختصة", "The competent authority"],
+            ["صاحب العمل", "The employer"],
+            ["السفارة", "The embassy"],
+        ],
         "correct": 0,
     },
     {
@@ -63,7 +70,9 @@ def make_course(officer: Any, *, code: str = "frt-101", level: str = Level.PRACT
     return services.course_create(actor=officer, code=code, **values)
 
 
-def make_session(officer: Any, course: Course, *, trainers: list[Any] = (), days: int = 3, capacity: int = 20, **options: Any) -> Session:  # type: ignore[assignment]
+def make_session(
+    officer: Any, course: Course, *, trainers: list[Any] = (), days: int = 3, capacity: int = 20, **options: Any
+) -> Session:  # type: ignore[assignment]
     start = timezone.localdate() + dt.timedelta(days=14)
     values: dict[str, Any] = {
         "starts_on": start,
@@ -103,7 +112,9 @@ def complete(
 ) -> Nomination:
     """Run a started session for one participant: pre-test, attendance, post-test."""
     session = nomination.session
-    services.assessment_submit(actor=nomination.participant, nomination=nomination, kind="pre", answers=answers(session, right=1))
+    services.assessment_submit(
+        actor=nomination.participant, nomination=nomination, kind="pre", answers=answers(session, right=1)
+    )
     days = session.days()
     present = len(days) if present_days is None else present_days
     for index, day in enumerate(days):

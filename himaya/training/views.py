@@ -115,7 +115,12 @@ def mine_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "training/mine.html",
-        {"nominations": nominations, "certificates": certificates, "evaluation_form": EvaluationForm()},
+        {
+            "nominations": nominations,
+            "certificates": certificates,
+            "evaluation_form": EvaluationForm(),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -151,7 +156,13 @@ def test_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return render(
         request,
         "training/test.html",
-        {"nomination": nomination, "kind": kind, "kind_label": AssessmentKind(kind).label, "questions": questions, "error": error},
+        {
+            "nomination": nomination,
+            "kind": kind,
+            "kind_label": AssessmentKind(kind).label,
+            "questions": questions,
+            "error": error,
+        },
         status=status,
     )
 
@@ -189,7 +200,12 @@ def certificate_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "training/certificate.html",
-        {"certificate": certificate, "can_revoke": can_revoke, "revoke_form": RevokeForm(), "verify_url": services.verify_url(certificate.token)},
+        {
+            "certificate": certificate,
+            "can_revoke": can_revoke,
+            "revoke_form": RevokeForm(),
+            "verify_url": services.verify_url(certificate.token),
+        },
     )
 
 
@@ -300,9 +316,13 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
         n.pre_score, n.post_score = kinds.get("pre"), kinds.get("post")  # type: ignore[attr-defined]
         n.cert = getattr(n, "certificate", None)  # type: ignore[attr-defined]
         n.outcome = services.certification_outcome(n) if n.status == NominationStatus.ENROLLED else None  # type: ignore[attr-defined]
-        n.can_withdraw = policy.can(actor, policy.CHANGE, n) and session.is_open and n.status != NominationStatus.WITHDRAWN  # type: ignore[attr-defined]
+        n.can_withdraw = (
+            policy.can(actor, policy.CHANGE, n) and session.is_open and n.status != NominationStatus.WITHDRAWN
+        )  # type: ignore[attr-defined]
     staff = selectors.nominable_staff(actor=actor)
-    nominate_form = NominateForm(staff=staff) if session.is_open and policy.has_permission(actor, "training.nominate") else None
+    nominate_form = (
+        NominateForm(staff=staff) if session.is_open and policy.has_permission(actor, "training.nominate") else None
+    )
     return render(
         request,
         "training/session.html",
@@ -331,7 +351,9 @@ def nominate_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a staff member of your agency."))
         return redirect("training:session", pk=session.pk)
     try:
-        nomination = services.nomination_create(actor=actor, session=session, participant=form.cleaned_data["participant"])
+        nomination = services.nomination_create(
+            actor=actor, session=session, participant=form.cleaned_data["participant"]
+        )
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     else:
@@ -501,4 +523,3 @@ def coverage_pdf_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="training-summary-{year}-{language}.pdf"'
     return response
-

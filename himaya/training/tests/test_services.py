@@ -102,7 +102,9 @@ def test_it_issues_a_certificate_when_the_rules_are_met(centre):
 
 def test_it_refuses_a_certificate_with_every_unmet_rule_named(centre):
     c = centre.cast
-    nomination = complete(officer=c.tina, trainer=c.trent, nomination=_enrolled_and_started(centre), present_days=1, right=1)
+    nomination = complete(
+        officer=c.tina, trainer=c.trent, nomination=_enrolled_and_started(centre), present_days=1, right=1
+    )
     with pytest.raises(ValidationError) as error:
         services.certificate_issue(actor=c.tina, nomination=nomination)
     assert len(error.value.messages) == 2
@@ -137,7 +139,9 @@ def test_it_lets_only_the_sessions_trainers_record_attendance(centre):
     other = make_session(c.tina, centre.course)  # trent does not train this one
     with pytest.raises(Http404):
         services.attendance_record(actor=c.pete, nomination=nomination, day=nomination.session.starts_on, present=True)
-    record = services.attendance_record(actor=c.trent, nomination=nomination, day=nomination.session.starts_on, present=True)
+    record = services.attendance_record(
+        actor=c.trent, nomination=nomination, day=nomination.session.starts_on, present=True
+    )
     assert record.present
     assert other.trainers.count() == 0
 
@@ -156,7 +160,9 @@ def test_it_scores_a_test_once_and_only_for_the_participant(centre):
     nomination = _enrolled_and_started(centre)
     with pytest.raises(Http404):
         services.assessment_submit(actor=c.bob, nomination=nomination, kind="pre", answers=answers(centre.session))
-    pre = services.assessment_submit(actor=c.alice, nomination=nomination, kind="pre", answers=answers(centre.session, right=2))
+    pre = services.assessment_submit(
+        actor=c.alice, nomination=nomination, kind="pre", answers=answers(centre.session, right=2)
+    )
     assert pre.score == 50
     with pytest.raises(ValidationError):
         services.assessment_submit(actor=c.alice, nomination=nomination, kind="pre", answers=answers(centre.session))
