@@ -286,6 +286,11 @@ SPECTACULAR_SETTINGS = {
         "DecisionOutcomeEnum": "himaya.cases.models.DecisionOutcome",
         "ReferralStateEnum": "himaya.referrals.models.ReferralState",
         "AuditOutcomeEnum": "himaya.audit.models.Outcome",
+        "StatusEnum": "himaya.cases.models.CaseStatus",
+        "LanguageEnum": [("ar", "العربية"), ("en", "English")],
+        "NominationStatusEnum": "himaya.training.models.NominationStatus",
+        "SessionLanguageEnum": "himaya.training.models.SessionLanguage",
+        "CertificateStatusEnum": "himaya.training.api.CERTIFICATE_STATUSES",
     },
 }
 

@@ -12,6 +12,7 @@ from himaya.intake import api_urls as intake_api
 from himaya.notifications import api_urls as notifications_api
 from himaya.referrals import api_urls as referrals_api
 from himaya.screening import api_urls as screening_api
+from himaya.training import api_urls as training_api
 
 app_name = "api"
 
@@ -38,4 +39,5 @@ urlpatterns = [
     *consent_api.urlpatterns,
     *referrals_api.urlpatterns,
     *notifications_api.urlpatterns,
+    *training_api.urlpatterns,
 ]

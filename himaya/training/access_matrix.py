@@ -127,5 +127,10 @@ EXPECTATIONS = {
         ok_status=302,
     ),
     "training:coverage": Expect(ok=COVERAGE),
+    "api:training-course-list": Expect(ok=EVERYONE, api=True),
+    "api:training-session-list": Expect(ok=EVERYONE, api=True),
+    "api:training-session-detail": Expect(kwargs=session, ok=EVERYONE, api=True),
+    "api:training-nomination-list": Expect(kwargs=session, ok=EVERYONE, api=True),
+    "api:training-verify": Expect(kwargs=certificate_token, ok=EVERYONE, api=True),
     "training:coverage-pdf": Expect(ok=COVERAGE),
 }

@@ -118,7 +118,10 @@ def test_the_schema_declares_bearer_tokens(schema) -> None:
 
 # Path prefixes whose operations are exercised against the schema by their app's own contract test
 # (same `Contract` class), which asserts that every one of them was exercised.
-CONTRACT_TESTED_ELSEWHERE = {"/api/v1/cases/": "himaya/cases/tests/test_api.py"}
+CONTRACT_TESTED_ELSEWHERE = {
+    "/api/v1/cases/": "himaya/cases/tests/test_api.py",
+    "/api/v1/training/": "himaya/training/tests/test_api.py",
+}
 
 
 def test_every_operation_responds_as_its_schema_says(schema, cast, client, bearer, people) -> None:
