@@ -78,6 +78,10 @@ SYSTEM = {
     "people.document.create": pgettext_lazy("audit action", "Identity document added"),
     "agencies.service.remove": pgettext_lazy("audit action", "Agency service removed"),
     "demo.seed": pgettext_lazy("audit action", "Demo data seeded"),
+    "training.certificate.revoke": pgettext_lazy("audit action", "Training certificate revoked"),
+    "training.certificate.remind": pgettext_lazy("audit action", "Certificate expiry reminder e-mailed"),
+    "training.certificate.verify": pgettext_lazy("audit action", "Training certificate verified"),
+    "training.summary.download": pgettext_lazy("audit action", "Annual training summary downloaded"),
     "cases.attachment.create": pgettext_lazy("audit action", "Attachment uploaded"),
     "cases.attachment.download": pgettext_lazy("audit action", "Attachment downloaded"),
 }

@@ -38,6 +38,7 @@ def _every_row() -> Q:
     # Not Q(): an empty Q vanishes when OR-ed with another rule's Q (Q() | Q(x) == Q(x)).
     return Q(pk__isnull=False)
 
+
 personal(Certificate, ("holder_name", "participant"))
 personal(Assessment, ("score", "answers"))
 

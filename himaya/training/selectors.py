@@ -187,7 +187,7 @@ def coverage(*, actor: Any, year: int | None = None) -> dict[str, Any]:
         ({"agency": a, "country": c, "trainers": len(ids)} for (a, c), ids in pool.items()),
         key=lambda r: (-r["trainers"], r["agency"]),
     )
-    delivered = Session.objects.filter(cancelled_at__isnull=True, ends_on__lt=today, ends_on__year=year)
+    delivered = Session.objects.filter(cancelled_at__isnull=True, ends_on__lte=today, ends_on__year=year)
     courses = []
     for course in Course.objects.filter(sessions__in=delivered).distinct().order_by("code"):
         scores = Assessment.objects.filter(
