@@ -219,6 +219,9 @@ def demo_seed(
         from himaya.demo.cases import DEFAULT_CASES, demo_cases
 
         report.cases_created = demo_cases(seed=seed, count=DEFAULT_CASES if cases is None else cases)
+        from himaya.training.demo import demo_training
+
+        demo_training(seed=seed)
         if report.created_anything:
             audit_record(
                 actor=None,
