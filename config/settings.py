@@ -247,7 +247,10 @@ HIMAYA_BASE_URL = env("HIMAYA_BASE_URL", "")
 HIMAYA_CERTIFICATE_SIGNING_KEY_FILE = Path(
     env("HIMAYA_CERTIFICATE_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "certificate-signing.key"))
 )
-HIMAYA_TRAINING_REQUIRE_FIRST_RESPONDER_CERTIFICATE = envbool("HIMAYA_TRAINING_REQUIRE_FIRST_RESPONDER_CERTIFICATE", False)
+# When true, only staff with a valid first-responder certificate may record screenings or decide.
+HIMAYA_TRAINING_REQUIRE_FIRST_RESPONDER_CERTIFICATE = envbool(
+    "HIMAYA_TRAINING_REQUIRE_FIRST_RESPONDER_CERTIFICATE", False
+)
 HIMAYA_TRAINING_VERIFY_PER_MINUTE = envint("HIMAYA_TRAINING_VERIFY_PER_MINUTE", 30)
 
 # --- API ------------------------------------------------------------------------------------

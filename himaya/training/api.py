@@ -30,7 +30,9 @@ class ModuleSerializer(serializers.ModelSerializer):
 
 class CourseSerializer(serializers.ModelSerializer):
     modules = ModuleSerializer(many=True, read_only=True)
-    prerequisites = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    prerequisites: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
 
     class Meta:
         model = Course
@@ -58,7 +60,7 @@ class CourseListSerializer(serializers.Serializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    course = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    course: serializers.SlugRelatedField = serializers.SlugRelatedField(read_only=True, slug_field="code")
     enrolled = serializers.IntegerField(read_only=True)
 
     class Meta:

@@ -121,7 +121,7 @@ def demo_training(*, seed: int) -> int:
     if officer is None or trainer is None:
         return 0
     rng = random.Random(f"{seed}:training")  # fictional data, not security
-    courses = {}
+    courses: dict[str, Course] = {}
     for spec in COURSES:
         values = dict(spec)
         code = values.pop("code")

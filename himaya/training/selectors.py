@@ -183,9 +183,9 @@ def coverage(*, actor: Any, year: int | None = None) -> dict[str, Any]:
     for cert in valid.filter(course__level=Level.TRAINING_OF_TRAINERS).select_related("participant__agency"):
         agency = cert.participant.agency
         pool[(agency.name, agency.country or jurisdiction)].add(cert.participant_id)
-    trainers = sorted(
+    trainers: list[dict[str, Any]] = sorted(
         ({"agency": a, "country": c, "trainers": len(ids)} for (a, c), ids in pool.items()),
-        key=lambda r: (-r["trainers"], r["agency"]),
+        key=lambda r: (-int(r["trainers"]), str(r["agency"])),
     )
     delivered = Session.objects.filter(cancelled_at__isnull=True, ends_on__lte=today, ends_on__year=year)
     courses = []

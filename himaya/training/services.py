@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from functools import partial
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -597,7 +598,7 @@ def certificate_reminders_send(*, actor: None = None, today: dt.date | None = No
                 owner_agency_id=certificate.participant.agency_id,
                 fields=["reminder_sent_at"],
             )
-            transaction.on_commit(lambda c=certificate: _send_reminder(c))
+            transaction.on_commit(partial(_send_reminder, certificate))
         sent += 1
     return sent
 

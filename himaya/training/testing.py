@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -71,8 +72,8 @@ def make_course(officer: Any, *, code: str = "frt-101", level: str = Level.PRACT
 
 
 def make_session(
-    officer: Any, course: Course, *, trainers: list[Any] = (), days: int = 3, capacity: int = 20, **options: Any
-) -> Session:  # type: ignore[assignment]
+    officer: Any, course: Course, *, trainers: Sequence[Any] = (), days: int = 3, capacity: int = 20, **options: Any
+) -> Session:
     start = timezone.localdate() + dt.timedelta(days=14)
     values: dict[str, Any] = {
         "starts_on": start,

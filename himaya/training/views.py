@@ -176,7 +176,7 @@ def evaluate_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errs in form.errors.values():
             for e in errs:
-                messages.error(request, e)
+                messages.error(request, str(e))
         return redirect("training:mine")
     try:
         services.evaluation_submit(actor=actor, nomination=nomination, **form.cleaned_data)
@@ -255,7 +255,7 @@ def certificate_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def sessions_view(request: HttpRequest) -> HttpResponse:
     """Sessions: all for the centre's staff and administrators; trainers see theirs first."""
-    actor = request.user
+    actor: Any = request.user
     sessions = list(selectors.session_list(actor=actor)[:200])
     mine: set[int] = set()
     if actor.has_role(Role.TRAINER):
@@ -316,9 +316,9 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
         n.pre_score, n.post_score = kinds.get("pre"), kinds.get("post")  # type: ignore[attr-defined]
         n.cert = getattr(n, "certificate", None)  # type: ignore[attr-defined]
         n.outcome = services.certification_outcome(n) if n.status == NominationStatus.ENROLLED else None  # type: ignore[attr-defined]
-        n.can_withdraw = (
+        n.can_withdraw = (  # type: ignore[attr-defined]
             policy.can(actor, policy.CHANGE, n) and session.is_open and n.status != NominationStatus.WITHDRAWN
-        )  # type: ignore[attr-defined]
+        )
     staff = selectors.nominable_staff(actor=actor)
     nominate_form = (
         NominateForm(staff=staff) if session.is_open and policy.has_permission(actor, "training.nominate") else None
@@ -431,7 +431,7 @@ def certify_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def nominations_view(request: HttpRequest) -> HttpResponse:
     """An agency administrator's view of their agency's nominations and certificates."""
-    actor = request.user
+    actor: Any = request.user
     policy.require_permission(actor, "training.nominate")
     nominations = list(selectors.agency_nominations(actor=actor)[:500])
     certificates = list(selectors.certificates_of(actor=actor).filter(nomination__agency_id=actor.agency_id)[:500])
