@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from functools import partial
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from django.conf import settings

@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 def _summary(label: str, samples: list[float]) -> str:
     ordered = sorted(samples)
-    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
     return (
         f"{label}: n={len(ordered)} median={statistics.median(ordered) * 1000:.1f} ms "
         f"p95={p95 * 1000:.1f} ms max={ordered[-1] * 1000:.1f} ms"
