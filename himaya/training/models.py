@@ -40,8 +40,8 @@ class Course(models.Model):
     )
     validity_months = models.PositiveSmallIntegerField(_("certificate valid for (months)"), default=24)
     # Certification rules (himaya/training/certification.py applies them).
-    attendance_threshold = models.PositiveSmallIntegerField(_("attendance needed (% of days)"), default=80)
-    pass_mark = models.PositiveSmallIntegerField(_("post-test pass mark (%)"), default=70)
+    attendance_threshold = models.PositiveSmallIntegerField(_("attendance needed (percentage of days)"), default=80)
+    pass_mark = models.PositiveSmallIntegerField(_("post-test pass mark (percentage)"), default=70)
     requires_supervised_delivery = models.BooleanField(_("needs a supervised delivery"), default=False)
     # A certificate of this course counts as the first-responder qualification a jurisdiction may require.
     qualifies_first_responder = models.BooleanField(_("qualifies as first-responder training"), default=False)
@@ -203,7 +203,7 @@ class Assessment(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="assessments")
     kind = models.CharField(_("test"), max_length=4, choices=AssessmentKind.choices)
     answers = models.JSONField(default=dict)  # {question id: chosen option}
-    score = models.PositiveSmallIntegerField(_("score (%)"))
+    score = models.PositiveSmallIntegerField(_("score (percentage)"))
     taken_at = models.DateTimeField()
 
     class Meta:
