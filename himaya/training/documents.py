@@ -57,12 +57,13 @@ def certificate_pdf(certificate: Certificate, *, language: str) -> bytes:
         doc.paragraph(
             _(
                 "This certificate is signed electronically (Ed25519, key %(key)s). Anyone with the "
-                "centre's public key can check it offline: himaya certificate verify <file>."
+                "centre's public key can check it offline with the command:"
             )
             % {"key": payload["key_id"]},
             size=8,
             centred=True,
         )
+        doc.paragraph("himaya certificate verify <file.pdf>", size=8, centred=True)
         doc.attach(
             signing.ATTACHMENT,
             signing.envelope(certificate.payload, certificate.signature),
