@@ -6,6 +6,7 @@ public page (no sign-in) and offline from the downloaded PDF."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,7 +80,7 @@ def test_nomination_attendance_test_certificate_and_verification(live_server, br
     verify_url = tina.locator("#verify-link").get_attribute("href")
     with tina.expect_download() as download:
         tina.locator("#pdf-ar" if lang == "ar" else "#pdf-en").click()
-    pdf = open(download.value.path(), "rb").read()
+    pdf = Path(download.value.path()).read_bytes()
     offline = signing.verify_pdf(pdf, signing.signing_key().public_key(), today=timezone.localdate())
     assert offline.ok, offline.reason
     assert offline.payload["holder"] == "Alice"
