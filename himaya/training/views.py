@@ -471,6 +471,7 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
         maximum=100,
         value_format=lambda v: f"{v:.0f}%",
         rtl=rtl,
+        label_width=220,
     )
     trainer_chart = charts.bar_chart(
         title=_("Certified trainers, by agency"),
@@ -489,6 +490,8 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
         maximum=100,
         value_format=lambda v: f"{v:.0f}%",
         rtl=rtl,
+        label_width=280,
+        width=900,
     )
     expiring: list[Certificate] = []
     if policy.has_permission(actor, "training.manage"):

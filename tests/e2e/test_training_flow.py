@@ -85,6 +85,14 @@ def test_nomination_attendance_test_certificate_and_verification(live_server, br
     assert offline.ok, offline.reason
     assert offline.payload["holder"] == "Alice"
 
+    # The coverage dashboard now counts Alice as trained, with its charts.
+    flow.go(tina, reverse("training:coverage"))
+    assert tina.locator("svg[role=img]").count() == 3
+    flow.shot(tina, "coverage")
+    flow.go(dora, reverse("training:nominations"))
+    assert "Alice" in dora.locator("#agency-certificates").inner_text()
+    flow.shot(dora, "agency-nominations")
+
     # --- Anyone (no sign-in) opens the QR code's address.
     visitor = _anonymous(browser, lang)
     path = re.sub(r"^https?://[^/]+", "", verify_url)
@@ -93,6 +101,10 @@ def test_nomination_attendance_test_certificate_and_verification(live_server, br
     assert visitor.locator("#verify-holder").inner_text().strip() == "Alice"
     assert "alice@example.org" not in visitor.content()
     flow.shot(visitor, "public-verification")
+    make_session(cast.tina, course, trainers=[cast.trent], venue="Manama training hall")
+    visitor.goto(live_server.url + reverse("training:catalogue"))
+    assert "Manama training hall" in visitor.locator("#catalogue").inner_text()
+    flow.shot(visitor, "public-catalogue")
 
 
 def _anonymous(browser: Any, lang: str) -> Any:  # noqa: F811
