@@ -17,7 +17,7 @@ Users (all MFA-enrolled with TOTP secret CAST_TOTP_SECRET unless noted; password
   emil     embassy_in  case_worker
   gone     epc      case_worker, deactivated
   tina     epc      training_officer (the regional training centre's staff)
-  trent    police   trainer
+  trent    ngo      trainer          (a trainer from the NGO)
   jamal    partner  agency_admin     (a partner country's agency administrator)
 """
 
@@ -62,7 +62,7 @@ USERS = {
     "emil": ("embassy_in", [Role.CASE_WORKER]),
     "gone": ("epc", [Role.CASE_WORKER]),
     "tina": ("epc", [Role.TRAINING_OFFICER]),
-    "trent": ("police", [Role.TRAINER]),
+    "trent": ("ngo", [Role.TRAINER]),
     "jamal": ("partner", [Role.AGENCY_ADMIN]),
 }
 

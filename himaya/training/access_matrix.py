@@ -1,7 +1,7 @@
 """Who gets what on the training centre's URLs (see himaya/access/matrix.py for the format).
 
 Built inside each request's rolled-back savepoint, through the services, by tina (the centre's
-training officer): a practitioner course and an upcoming session trained by trent (a police
+training officer): a practitioner course and an upcoming session trained by trent (an NGO
 trainer); alice (EPC) nominated by dora (EPC admin) for it; pete (police) nominated by paula
 (police admin) for a session that has started; and a certificate issued to alice.
 jamal is a partner country's agency administrator: he nominates his own staff, nothing else.

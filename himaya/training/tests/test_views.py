@@ -205,3 +205,16 @@ def _person(c):
     from himaya.people.services import person_create
 
     return person_create(actor=c.alice, given_name_latin="Lina", nationality="PH")
+
+
+def test_the_rule_also_asks_coordinators_for_a_certificate_before_deciding(centre, settings):
+    from himaya.access import policy
+    from himaya.cases.models import Case
+    from himaya.cases.rules import DECIDE
+
+    carol = centre.cast.carol
+    assert policy.conditions_hold(carol, Case, DECIDE)
+    settings.HIMAYA_TRAINING_REQUIRE_FIRST_RESPONDER_CERTIFICATE = True
+    assert not policy.conditions_hold(carol, Case, DECIDE)
+    assert policy.scope_q(carol, Case, DECIDE) is None
+    assert policy.scope_q(carol, Case, policy.VIEW) is not None  # reading cases is not affected
