@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from himaya.access.policy import CHANGE, VIEW, condition, creator, permission, personal, rule
@@ -79,9 +79,15 @@ def officers_run_sessions(actor: Any) -> Q:
     return _every_row()
 
 
+def _trains(actor: Any, session_ref: str) -> Q:
+    # Exists, not a join: a join through the trainers would repeat a session once per trainer.
+    through = Session.trainers.through.objects.filter(session_id=OuterRef(session_ref), user_id=actor.pk)
+    return Q(Exists(through))
+
+
 @rule(Session, VIEW, DELIVER, roles=[Role.TRAINER])
 def trainers_deliver_their_sessions(actor: Any) -> Q:
-    return Q(trainers=actor)
+    return _trains(actor, "pk")
 
 
 @rule(Nomination, VIEW, CHANGE, DELIVER, roles=OFFICER)
@@ -91,7 +97,7 @@ def officers_see_every_nomination(actor: Any) -> Q:
 
 @rule(Nomination, VIEW, DELIVER, roles=[Role.TRAINER])
 def trainers_see_their_participants(actor: Any) -> Q:
-    return Q(session__trainers=actor)
+    return _trains(actor, "session_id")
 
 
 @rule(Nomination, VIEW, CHANGE, roles=[Role.AGENCY_ADMIN])

@@ -35,7 +35,7 @@ def upcoming_sessions() -> QuerySet[Session]:
     return (
         Session.objects.filter(published=True, cancelled_at__isnull=True, starts_on__gt=timezone.localdate())
         .select_related("course")
-        .annotate(enrolled=Count("nominations", filter=Q(nominations__status=NominationStatus.ENROLLED)))
+        .annotate(enrolled=Count("nominations", filter=Q(nominations__status=NominationStatus.ENROLLED), distinct=True))
         .order_by("starts_on", "pk")
     )
 
@@ -48,7 +48,7 @@ def session_list(*, actor: Any, action: str = policy.VIEW) -> QuerySet[Session]:
     return (
         policy.visible(actor, Session, action)
         .select_related("course")
-        .annotate(enrolled=Count("nominations", filter=Q(nominations__status=NominationStatus.ENROLLED)))
+        .annotate(enrolled=Count("nominations", filter=Q(nominations__status=NominationStatus.ENROLLED), distinct=True))
         .order_by("-starts_on", "pk")
     )
 
