@@ -493,7 +493,7 @@ def certificate_issue(*, actor: Any, nomination: Nomination) -> Certificate:
     key = signing.signing_key()
     with transaction.atomic():
         previous = (
-            Certificate.objects.select_for_update()
+            Certificate.objects.select_for_update(of=("self",))
             .filter(participant=participant, course=course, revoked_at__isnull=True, renewed_by__isnull=True)
             .order_by("-issued_on", "-pk")
             .first()
