@@ -19,6 +19,7 @@ def _test_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     settings.HIMAYA_KEYRING_FILE = path
     settings.HIMAYA_AUDIT_SIGNING_KEY_FILE = keys / "audit-signing.key"
     settings.HIMAYA_AUDIT_CHECKPOINT_DIR = keys / "checkpoints"
+    settings.HIMAYA_CERTIFICATE_SIGNING_KEY_FILE = keys / "certificate-signing.key"
     reset_keyring_cache()
     yield path
     reset_keyring_cache()

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "himaya.dashboard",
     "himaya.demo",
     "himaya.assistance",
+    "himaya.training",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,15 @@ HIMAYA_JURISDICTION = env("HIMAYA_JURISDICTION", "BH")
 HIMAYA_BASE_URL = env("HIMAYA_BASE_URL", "")
 # Dashboards count from summary tables rebuilt by a task; older than this (seconds), they count live.
 HIMAYA_SUMMARY_MAX_AGE = envint("HIMAYA_SUMMARY_MAX_AGE", 300)
+# Training centre: certificate-signing key (own file), optional first-responder qualification rule.
+HIMAYA_CERTIFICATE_SIGNING_KEY_FILE = Path(
+    env("HIMAYA_CERTIFICATE_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "certificate-signing.key"))
+)
+# When true, only staff with a valid first-responder certificate may record screenings or decide.
+HIMAYA_TRAINING_REQUIRE_FIRST_RESPONDER_CERTIFICATE = envbool(
+    "HIMAYA_TRAINING_REQUIRE_FIRST_RESPONDER_CERTIFICATE", False
+)
+HIMAYA_TRAINING_VERIFY_PER_MINUTE = envint("HIMAYA_TRAINING_VERIFY_PER_MINUTE", 30)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -299,6 +309,10 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "himaya.cases.models.DecisionKind",
         "AbsenceReasonEnum": "himaya.shelters.models.AbsenceReason",
         "DischargeReasonEnum": "himaya.shelters.models.DischargeReason",
+        "LanguageEnum": [("ar", "العربية"), ("en", "English")],
+        "NominationStatusEnum": "himaya.training.models.NominationStatus",
+        "SessionLanguageEnum": "himaya.training.models.SessionLanguage",
+        "CertificateStatusEnum": "himaya.training.api.CERTIFICATE_STATUSES",
     },
 }
 

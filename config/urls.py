@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", include("himaya.notifications.urls")),
     path("audit/", include("himaya.audit.urls")),
     path("prevention/", include("himaya.prevention.urls")),
+    path("training/", include("himaya.training.urls")),
     path("api/v1/", include("himaya.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -18,6 +18,9 @@ Users (all MFA-enrolled with TOTP secret CAST_TOTP_SECRET unless noted; password
   gone     epc      case_worker, deactivated
   ivan     immigration  case_worker  (checks protection from removal, never sees cases)
   ines     epc      labour_inspector (inspects employers on the prevention queue)
+  tina     epc      training_officer (the regional training centre's staff)
+  trent    ngo      trainer          (a trainer from the NGO)
+  jamal    partner  agency_admin     (a partner country's agency administrator)
 """
 
 from __future__ import annotations
@@ -68,6 +71,9 @@ USERS = {
     "gone": ("epc", [Role.CASE_WORKER]),
     "ivan": ("immigration", [Role.CASE_WORKER]),
     "ines": ("epc", [Role.LABOUR_INSPECTOR]),
+    "tina": ("epc", [Role.TRAINING_OFFICER]),
+    "trent": ("ngo", [Role.TRAINER]),
+    "jamal": ("partner", [Role.AGENCY_ADMIN]),
 }
 
 

@@ -56,6 +56,8 @@ _CREATE_RULES: dict[type[models.Model], list[tuple[frozenset[Role], Callable[...
 PERSONAL_MODELS: dict[type[models.Model], tuple[str, ...]] = {}
 # models whose out-of-scope records a coordinator may open with a reason (break-glass).
 BREAK_GLASS_MODELS: set[type[models.Model]] = set()
+# (model, action) -> checks on the actor that must all hold, on top of the rules (qualifications).
+_CONDITIONS: dict[tuple[type[models.Model], str], list[Callable[[Any], bool]]] = {}
 
 
 def rule(
@@ -98,6 +100,21 @@ def personal(model: type[models.Model], fields: Iterable[str], *, break_glass: b
         BREAK_GLASS_MODELS.add(model)
 
 
+def condition(model: type[models.Model], *actions: str, check: Callable[[Any], bool]) -> None:
+    """Declare an actor-level requirement for `actions` on `model` that every rule is subject to.
+
+    E.g. a jurisdiction that lets only certified staff record screenings: the training app
+    declares `condition(Case, SCREEN, check=holds_first_responder_certificate)`; the screening
+    code keeps asking the policy for SCREEN and never learns why the answer changed.
+    """
+    for action in actions:
+        _CONDITIONS.setdefault((model, action), []).append(check)
+
+
+def conditions_hold(actor: Any, model: type[models.Model], action: str) -> bool:
+    return all(check(actor) for check in _CONDITIONS.get((model, action), []))
+
+
 def rules_for(model: type[models.Model], action: str) -> list[Rule]:
     return list(_RULES.get((model, action), []))
 
@@ -116,6 +133,8 @@ def has_permission(actor: Any, name: str) -> bool:
 def scope_q(actor: Any, model: type[models.Model], action: str = VIEW) -> Q | None:
     """The union of what the applicable rules allow, or None when nothing is allowed."""
     if not is_active_actor(actor):
+        return None
+    if not conditions_hold(actor, model, action):
         return None
     combined: Q | None = None
     for r in _RULES.get((model, action), []):
@@ -140,7 +159,7 @@ def summary_q(actor: Any, model: type[models.Model], action: str = VIEW) -> Q | 
     `visible`. Break-glass grants never count in summaries: they open single records for a stated
     reason, not dashboards.
     """
-    if not is_active_actor(actor):
+    if not is_active_actor(actor) or not conditions_hold(actor, model, action):
         return None
     combined: Q | None = None
     for r in _RULES.get((model, action), []):

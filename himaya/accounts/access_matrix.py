@@ -12,7 +12,7 @@ from himaya.testing import CAST_PASSWORD, USERS
 
 ACTIVE = {name for name in USERS if name != "gone"}
 ADMINS_OF_EPC = {"dora", "sysop"}
-STAFF_MANAGERS = {"dora", "paula", "sysop"}
+STAFF_MANAGERS = {"dora", "paula", "jamal", "sysop"}  # jamal: the partner agency's admin
 NEW_PASSWORD = "a brand new passphrase for the matrix"  # noqa: S105
 
 

@@ -21,6 +21,8 @@ ROLE_LABELS = {
     Role.AGENCY_ADMIN: _("Agency administrator"),
     Role.SYSTEM_ADMIN: _("System administrator"),
     Role.LABOUR_INSPECTOR: _("Labour inspector"),
+    Role.TRAINING_OFFICER: _("Training officer"),
+    Role.TRAINER: _("Trainer"),
 }
 ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
 

@@ -20,7 +20,7 @@ EXPECTATIONS = {
     "api:person-list": Expect(ok=EVERYONE, api=True),
     "api:person-detail": Expect(kwargs=lambda w: {"pk": w.person.pk}, ok=EPC_CASE_STAFF, api=True),
     "api:audit-event-list": Expect(ok={"audrey"}, api=True),
-    "api:staff-list": Expect(ok={"dora", "paula", "sysop"}, api=True),
+    "api:staff-list": Expect(ok={"dora", "paula", "jamal", "sysop"}, api=True),
     # The API's shape is not public: signed-in callers only.
     "api:schema": Expect(ok=EVERYONE, api=True),
     "api:docs": Expect(ok=EVERYONE, api=True),

@@ -15,6 +15,7 @@ from himaya.prevention import api_urls as prevention_api
 from himaya.referrals import api_urls as referrals_api
 from himaya.screening import api_urls as screening_api
 from himaya.shelters import api_urls as shelters_api
+from himaya.training import api_urls as training_api
 
 app_name = "api"
 
@@ -44,4 +45,5 @@ urlpatterns = [
     *assistance_api.urlpatterns,
     *prevention_api.urlpatterns,
     *shelters_api.urlpatterns,
+    *training_api.urlpatterns,
 ]

@@ -8,7 +8,7 @@ from himaya.access.matrix import Expect
 
 AUDITORS = {"audrey"}
 # Agency admins and supervisors see who broke glass on their agency's records; auditors see all.
-BREAK_GLASS_READERS = {"audrey", "dora", "sam", "paula"}
+BREAK_GLASS_READERS = {"audrey", "dora", "sam", "paula", "jamal"}
 
 
 def _an_event(w: Any) -> dict[str, Any]:

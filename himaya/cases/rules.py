@@ -22,6 +22,8 @@ from himaya.clocks.workflow import Stage
 CASE_ROLES = [Role.FIRST_RESPONDER, Role.CASE_WORKER, Role.SUPERVISOR, Role.NRM_COORDINATOR]
 TRANSITION = "transition"
 DECIDE = "decide"
+# Recording an indicator screening on the case (asked by the screening services).
+SCREEN = "screen"
 
 # Stages before (or outside) the NRM: the competent authority has no case to decide yet.
 PRE_NRM_STAGES = (
@@ -43,7 +45,7 @@ def _own_agency_summary(actor: Any) -> Q:
     return Q(owner_agency_id=actor.agency_id)
 
 
-@rule(Case, VIEW, CHANGE, TRANSITION, roles=CASE_ROLES, summary=_own_agency_summary)
+@rule(Case, VIEW, CHANGE, TRANSITION, SCREEN, roles=CASE_ROLES, summary=_own_agency_summary)
 def own_agency_cases(actor: Any) -> Q:
     return Q(owner_agency_id=actor.agency_id)
 

@@ -49,12 +49,19 @@ def _nice_max(value: float) -> float:
 def _open(*, width: int, height: int, title: str, desc: str, rtl: bool, chart_id: str) -> list[str]:
     direction = ' direction="rtl"' if rtl else ""
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        # Scales down to its container (never up): the viewBox keeps the proportions.
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'style="max-width:{width}px;height:auto" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{esc(FONT)}" '
         f'font-size="12"{direction} class="chart">',
         f'<title id="{chart_id}-title">{esc(title)}</title>',
         f'<desc id="{chart_id}-desc">{esc(desc)}</desc>',
     ]
+
+
+def short(label: str, limit: int) -> str:
+    """`label` cut to `limit` characters with an ellipsis (the full text stays in the tooltip)."""
+    return label if len(label) <= limit else label[: max(limit - 1, 1)].rstrip() + "…"
 
 
 def _legend(names: Sequence[str], *, x: float, y: float, width: float, rtl: bool) -> list[str]:
@@ -113,7 +120,7 @@ def stacked_bar_chart(
     # axis origin: left edge of the plot (LTR) or right edge (RTL)
     origin = width - label_width if rtl else label_width
     sign = -1 if rtl else 1
-    for tick in range(5):
+    for tick in range(5 if labels else 0):
         value = axis_max * tick / 4
         x = origin + sign * plot * tick / 4
         parts.append(f'<line x1="{x:.1f}" y1="{top - 2}" x2="{x:.1f}" y2="{height - 22}" stroke="#d0d4da"/>')
@@ -124,7 +131,10 @@ def stacked_bar_chart(
     for i, label in enumerate(labels):
         y = top + i * (bar_height + 8)
         label_x = width - label_width + 8 if rtl else label_width - 8
-        parts.append(f'<text x="{label_x:.1f}" y="{y + bar_height * 0.68:.1f}" text-anchor="end">{esc(label)}</text>')
+        parts.append(
+            f'<text x="{label_x:.1f}" y="{y + bar_height * 0.68:.1f}" text-anchor="end">'
+            f"<title>{esc(label)}</title>{esc(short(label, label_width // 7))}</text>"
+        )
         offset = 0.0
         for s, (name, values) in enumerate(series):
             value = values[i]

@@ -167,6 +167,7 @@ class Document:
         col_widths = tuple(widths[i] for i in order) if widths else None
         aligns = [("RIGHT" if (i in numeric or self.rtl) else "LEFT") for i in order]
         self._font(BODY_SIZE - 1)
+        self.pdf.set_fill_color(255, 255, 255)
         with self.pdf.table(
             col_widths=col_widths,
             text_align=tuple(aligns),  # type: ignore[arg-type]
@@ -198,7 +199,7 @@ class Document:
         *,
         maximum: float | None = None,
         value_format: Callable[[float], str] = lambda v: f"{v:g}",
-        label_width: float = 50,
+        label_width: float = 65,
         colour: tuple[int, int, int] = (0, 114, 178),
     ) -> None:
         """A horizontal bar chart drawn natively (shaped text, mirrored in RTL documents).
@@ -219,6 +220,7 @@ class Document:
             self._font(BODY_SIZE - 1)
             length = plot * max(value, 0) / top
             pdf.set_fill_color(*colour)
+            label = self._fit(label, label_width - 2)
             if self.rtl:
                 right = pdf.l_margin + plot + 18
                 pdf.set_xy(right, y)
@@ -238,7 +240,16 @@ class Document:
                 self._font(BODY_SIZE - 1)  # a fallback-font label must not leak into the value
                 pdf.cell(15, 6, value_format(value), align=Align.L)
             pdf.set_xy(pdf.l_margin, y + 7)
+        pdf.set_fill_color(255, 255, 255)  # the table after a chart must not inherit the bar colour
         pdf.ln(2)
+
+    def _fit(self, text: str, width: float) -> str:
+        """`text`, shortened with an ellipsis to fit `width` mm in the current font."""
+        if self.pdf.get_string_width(text) <= width:
+            return text
+        while text and self.pdf.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text.rstrip() + "…"
 
     def spacer(self, height: float = 6) -> None:
         self.pdf.ln(height)

@@ -353,6 +353,8 @@ ROLE_EMAIL_NAMES: dict[Role, str] = {
     Role.AGENCY_ADMIN: "admin",
     Role.SYSTEM_ADMIN: "sysadmin",
     Role.LABOUR_INSPECTOR: "inspector",
+    Role.TRAINING_OFFICER: "training",
+    Role.TRAINER: "trainer",
 }
 
 

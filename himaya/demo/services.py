@@ -225,6 +225,9 @@ def demo_seed(
         from himaya.shelters.demo import demo_shelters
 
         demo_shelters(seed=seed)  # shelters, rooms and beds; residents from accepted shelter referrals
+        from himaya.training.demo import demo_training
+
+        demo_training(seed=seed)
         if report.created_anything:
             audit_record(
                 actor=None,

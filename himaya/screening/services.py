@@ -37,7 +37,10 @@ def screening_record(
     with a child profile (means are not required) and an adult's with an adult profile.
     Bad input raises ValidationError naming the field and changes nothing.
     """
-    policy.require(actor, policy.CHANGE, case)
+    from himaya.cases.rules import SCREEN
+
+    # SCREEN is CHANGE on the case, unless the jurisdiction also asks for a qualification.
+    policy.require(actor, SCREEN, case)
     ids = [i.strip().upper() for i in indicators if i and i.strip()]
     flags = [i.strip().upper() for i in forced_labour if i and i.strip()]
     note = (note or "").strip()

@@ -48,7 +48,9 @@ def _panel_context(profile: str, ids: list[str]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def case_screening_view(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = request.user
-    case = policy.get_for(actor, Case, case_id, policy.CHANGE)
+    from himaya.cases.rules import SCREEN
+
+    case = policy.get_for(actor, Case, case_id, SCREEN)
     language = catalogue.engine_language()
     default = catalogue.default_profile(is_child=case.is_child)
     errors: dict[str, list[str]] = {}

@@ -127,6 +127,7 @@ CONTRACT_TESTED_ELSEWHERE = {
     "/api/v1/assistance/": "himaya/assistance/tests/test_api.py",
     "/api/v1/prevention/": "himaya/prevention/tests/test_api.py",
     "/api/v1/shelters/": "himaya/shelters/tests/test_api.py",
+    "/api/v1/training/": "himaya/training/tests/test_api.py",
 }
 
 

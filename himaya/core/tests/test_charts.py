@@ -16,10 +16,17 @@ def _parse(svg: str) -> ET.Element:
     return ET.fromstring(svg)  # noqa: S314 (our own output)
 
 
+def _names(text: ET.Element) -> set[str]:
+    """What a text element says: its visible text, and its tooltip (the full label)."""
+    title = text.find(f"{NS}title")
+    visible = (text.text or "") + (title.tail or "" if title is not None else "")
+    return {visible, title.text if title is not None else visible}
+
+
 def _label_x(svg: str, label: str) -> float:
     root = _parse(svg)
     for text in root.iter(f"{NS}text"):
-        if text.text == label:
+        if label in _names(text):
             return float(text.get("x"))
     raise AssertionError(label)
 
@@ -29,7 +36,7 @@ def test_it_escapes_labels_and_titles():
     assert "<script>" not in svg and "<i>" not in svg
     root = _parse(svg)  # still well-formed XML
     assert root.find(f"{NS}title").text == '<script>alert("x")</script>'
-    assert any(t.text == "A & B <i>" for t in root.iter(f"{NS}text"))
+    assert any("A & B <i>" in _names(t) for t in root.iter(f"{NS}text"))
 
 
 def test_it_is_an_accessible_image_with_title_and_generated_description():
@@ -101,3 +108,18 @@ def test_it_draws_lines_first_label_on_the_right_in_rtl():
     ys = [float(p.split(",")[1]) for p in points]
     assert ys[0] > ys[1] > ys[2]  # higher values are drawn higher up
     assert re.search(r"<circle[^>]*><title>s — مارس: 3</title>", ltr)
+
+
+def test_it_shortens_long_labels_but_keeps_them_in_the_tooltip():
+    long = "Identifying and assisting victims of trafficking in persons"
+    root = _parse(bar_chart(title="t", labels=[long], values=[1], label_width=140))
+    label = next(t for t in root.iter(f"{NS}text") if t.find(f"{NS}title") is not None)
+    visible = label.find(f"{NS}title").tail
+    assert visible.endswith("…") and len(visible) <= 20
+    assert label.find(f"{NS}title").text == long
+
+
+def test_it_scales_to_its_container():
+    root = _parse(bar_chart(title="t", labels=["a"], values=[1], width=500))
+    assert root.get("width") == "100%" and "max-width:500px" in root.get("style")
+    assert root.get("viewBox").startswith("0 0 500 ")

@@ -27,6 +27,15 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Audit signing key: %(path)s (%(state)s)") % {"path": result.signing_key_path, "state": state}
         )
+        from himaya.audit.signing import ensure_signing_key
+        from himaya.training.signing import key_file
+
+        certificate_key = key_file()
+        state = unchanged if certificate_key.exists() else created
+        ensure_signing_key(certificate_key)
+        self.stdout.write(
+            _("Certificate signing key: %(path)s (%(state)s)") % {"path": certificate_key, "state": state}
+        )
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(warning))
         self.stdout.write(
