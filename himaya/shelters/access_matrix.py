@@ -20,7 +20,7 @@ from himaya.testing import USERS
 EVERYONE = set(USERS) - {"gone", "sysop"}
 SHELTER_STAFF = {"sheila"}
 REFERRING = {"alice", "bob", "carol", "sam"}
-REPORTERS = {"carol", "sam", "dora", "paula", "adam"}
+REPORTERS = {"carol", "sam", "dora", "paula", "jamal", "adam"}  # jamal: a partner agency's administrator
 
 
 def _shelter(w: Any) -> Any:
@@ -192,7 +192,9 @@ EXPECTATIONS = {
         # Case staff of other agencies may look too: not finding the case sends them back with a message.
         special={"pete": 302, "emil": 302, "ivan": 302},
     ),
-    "shelters:referred": Expect(data=_stay_data, ok=REFERRING | {"sheila", "dora", "pete", "paula", "emil", "ivan"}),
+    "shelters:referred": Expect(
+        data=_stay_data, ok=REFERRING | {"sheila", "dora", "pete", "paula", "jamal", "emil", "ivan"}
+    ),
     "shelters:stay": Expect(kwargs=_stay_kwargs, ok=SHELTER_STAFF | REFERRING),
     "shelters:discharge_pdf": Expect(
         kwargs=_ended_stay_kwargs, ok=SHELTER_STAFF, special=dict.fromkeys(REFERRING, 404)
@@ -264,7 +266,9 @@ API = {
     ),
     # Every holder of a shelter or case role may ask (their list may be empty).
     # Case staff of any agency (ivan: immigration's case worker) get their own agency's rows: none here.
-    "api:shelter-stay-list": Expect(ok=SHELTER_STAFF | REFERRING | {"dora", "pete", "paula", "emil", "ivan"}, api=True),
+    "api:shelter-stay-list": Expect(
+        ok=SHELTER_STAFF | REFERRING | {"dora", "pete", "paula", "jamal", "emil", "ivan"}, api=True
+    ),
     "api:shelter-stay-detail": Expect(kwargs=_stay_kwargs, ok=SHELTER_STAFF | REFERRING, api=True),
     "api:shelter-stay-transfer": Expect(
         method="post",
