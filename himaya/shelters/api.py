@@ -186,7 +186,7 @@ class CloseBedSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 class EmptySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    pass
+    """A body with no fields (any field sent is refused)."""
 
 
 class ShelterListView(generics.ListAPIView):
