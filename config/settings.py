@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "FollowUpOutcomeEnum": "himaya.assistance.models.FollowUpOutcome",
         "NeedDomainEnum": "himaya.assistance.models.DOMAIN_CHOICES",
         "NeedLevelEnum": "himaya.assistance.models.NeedLevel",
+        "TrainingLevelEnum": "himaya.training.models.Level",
         "NeedsOccasionEnum": "himaya.assistance.models.Occasion",
         "ExitPathwayEnum": "himaya.assistance.models.Pathway",
         # Names the schema had before other apps brought their own "type", "status" and "kind" fields.
