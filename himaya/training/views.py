@@ -23,6 +23,7 @@ from himaya.access import policy
 from himaya.accounts.roles import Role
 from himaya.audit.services import audit_record
 from himaya.core import charts
+from himaya.core.clientip import client_ip
 from himaya.training import documents, selectors, services
 from himaya.training.forms import (
     AttendanceForm,
@@ -73,7 +74,7 @@ def catalogue_view(request: HttpRequest) -> HttpResponse:
 
 def _throttled(request: HttpRequest) -> bool:
     limit = int(getattr(settings, "HIMAYA_TRAINING_VERIFY_PER_MINUTE", 30))
-    ip = str(request.META.get("REMOTE_ADDR", ""))[:64]
+    ip = client_ip(request)
     key = f"training-verify:{ip}:{int(timezone.now().timestamp()) // 60}"
     if cache.add(key, 1, timeout=70):
         count = 1
