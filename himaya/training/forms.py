@@ -15,6 +15,7 @@ from himaya.training.models import Course, Level, Question, SessionLanguage
 class BootstrapForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.set_directions()
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs.setdefault("class", "form-check-input")
@@ -22,6 +23,15 @@ class BootstrapForm(forms.Form):
                 field.widget.attrs.setdefault("class", "form-select")
             else:
                 field.widget.attrs.setdefault("class", "form-control")
+
+
+    def set_directions(self) -> None:
+        """Arabic fields read right to left and English ones left to right, whatever the page's language."""
+        for name, field in self.fields.items():
+            if name.endswith("_ar") or "_ar_" in name:
+                field.widget.attrs.setdefault("dir", "rtl")
+            elif name.endswith("_en") or "_en_" in name or name == "code":
+                field.widget.attrs.setdefault("dir", "ltr")
 
 
 class SessionForm(BootstrapForm):
@@ -162,6 +172,7 @@ class QuestionForm(BootstrapForm):
                 field = forms.CharField(label=label % {"n": i + 1}, max_length=300, required=False)
                 field.widget.attrs["class"] = "form-control"
                 self.fields[f"option_{lang}_{i}"] = field
+        self.set_directions()
 
     def option_rows(self) -> list[tuple[int, Any, Any]]:
         return [(i + 1, self[f"option_ar_{i}"], self[f"option_en_{i}"]) for i in range(OPTION_SLOTS)]
