@@ -24,7 +24,6 @@ class BootstrapForm(forms.Form):
             else:
                 field.widget.attrs.setdefault("class", "form-control")
 
-
     def set_directions(self) -> None:
         """Arabic fields read right to left and English ones left to right, whatever the page's language."""
         for name, field in self.fields.items():
