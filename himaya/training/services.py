@@ -705,8 +705,11 @@ def nomination_withdraw(*, actor: Any, nomination: Nomination) -> Nomination:
 
 
 def _require_enrolled(nomination: Nomination) -> None:
+    """An enrolled participant of a session that has not been cancelled."""
     if nomination.status != NominationStatus.ENROLLED:
         raise ValidationError(_("This participant is not enrolled in the session."))
+    if nomination.session.cancelled_at is not None:
+        raise ValidationError(_("This session has been cancelled."))
 
 
 def attendance_record(*, actor: Any, nomination: Nomination, day: dt.date, present: bool) -> Attendance:

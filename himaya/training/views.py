@@ -121,9 +121,10 @@ def mine_view(request: HttpRequest) -> HttpResponse:
         n.pre = kinds.get(AssessmentKind.PRE)  # type: ignore[attr-defined]
         n.post = kinds.get(AssessmentKind.POST)  # type: ignore[attr-defined]
         started = n.session.starts_on <= timezone.localdate()
-        n.can_take_pre = n.status == NominationStatus.ENROLLED and n.pre is None and n.post is None  # type: ignore[attr-defined]
-        n.can_take_post = n.status == NominationStatus.ENROLLED and started and n.post is None  # type: ignore[attr-defined]
-        n.can_evaluate = n.status == NominationStatus.ENROLLED and started and not hasattr(n, "evaluation")  # type: ignore[attr-defined]
+        active = n.status == NominationStatus.ENROLLED and n.session.cancelled_at is None
+        n.can_take_pre = active and n.pre is None and n.post is None  # type: ignore[attr-defined]
+        n.can_take_post = active and started and n.post is None  # type: ignore[attr-defined]
+        n.can_evaluate = active and started and not hasattr(n, "evaluation")  # type: ignore[attr-defined]
     certificates = list(selectors.certificates_of(actor=actor, participant=actor))
     policy.audit_list(actor, Certificate, certificates)
     return render(
@@ -519,7 +520,8 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
         kinds = {a.kind: a.score for a in n.assessments.all()}
         n.pre_score, n.post_score = kinds.get("pre"), kinds.get("post")  # type: ignore[attr-defined]
         n.cert = getattr(n, "certificate", None)  # type: ignore[attr-defined]
-        n.outcome = services.certification_outcome(n) if n.status == NominationStatus.ENROLLED else None  # type: ignore[attr-defined]
+        delivered = n.status == NominationStatus.ENROLLED and session.cancelled_at is None
+        n.outcome = services.certification_outcome(n) if delivered else None  # type: ignore[attr-defined]
         n.can_withdraw = (  # type: ignore[attr-defined]
             policy.can(actor, policy.CHANGE, n) and session.is_open and n.status != NominationStatus.WITHDRAWN
         )

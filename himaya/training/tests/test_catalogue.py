@@ -270,6 +270,14 @@ def test_an_officer_cancels_a_session_and_every_nominee_is_told(client, centre, 
     assert "This session has been cancelled." in page
     with pytest.raises(ValidationError):
         services.session_update(actor=c.tina, session=session, capacity=5)
+    alice = session.nominations.get(participant=c.alice)
+    with pytest.raises(ValidationError):  # nothing is delivered in a cancelled session
+        services.assessment_submit(actor=c.alice, nomination=alice, kind="pre", answers={})
+    client.logout()
+    login(client, c.alice)
+    client.cookies["django_language"] = "en"
+    mine = client.get("/training/mine/").content.decode()
+    assert "Session cancelled" in mine and f"/training/nominations/{alice.pk}/test/pre/" not in mine
 
 
 def test_a_session_with_certificates_cannot_be_cancelled(centre):
