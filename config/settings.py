@@ -209,6 +209,18 @@ SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", _secure_transport)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000 if _secure_transport else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _secure_transport
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# The reverse proxies in front (himaya/core/clientip.py): by default none, and only REMOTE_ADDR
+# identifies the client; `HIMAYA_PROXY_HOPS=1` behind one nginx, or `HIMAYA_TRUSTED_PROXIES` with
+# the proxies' addresses/networks, makes the throttles read the client from X-Forwarded-For.
+HIMAYA_PROXY_HOPS = envint("HIMAYA_PROXY_HOPS", 0)
+try:
+    from himaya.core.clientip import parse_networks
+
+    HIMAYA_TRUSTED_PROXIES = parse_networks(env("HIMAYA_TRUSTED_PROXIES", ""))
+except ValueError as _error:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"HIMAYA_TRUSTED_PROXIES: {_error}") from None
 if env("SECURE_PROXY_SSL_HEADER", ""):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Everything is served from this origin: no CDN, no inline script.
@@ -270,8 +282,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "himaya.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "himaya.api.throttling.ClientAnonRateThrottle",
+        "himaya.api.throttling.ClientUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", "30/minute"),
@@ -301,6 +313,7 @@ SPECTACULAR_SETTINGS = {
         "FollowUpOutcomeEnum": "himaya.assistance.models.FollowUpOutcome",
         "NeedDomainEnum": "himaya.assistance.models.DOMAIN_CHOICES",
         "NeedLevelEnum": "himaya.assistance.models.NeedLevel",
+        "TrainingLevelEnum": "himaya.training.models.Level",
         "NeedsOccasionEnum": "himaya.assistance.models.Occasion",
         "ExitPathwayEnum": "himaya.assistance.models.Pathway",
         # Names the schema had before other apps brought their own "type", "status" and "kind" fields.

@@ -35,6 +35,7 @@ from himaya.accounts.forms import (
 from himaya.accounts.models import User
 from himaya.accounts.roles import Role
 from himaya.agencies.models import Agency
+from himaya.core.clientip import client_ip
 
 GENERIC_LOGIN_ERROR = gettext_lazy(
     "The e-mail address or password is not correct, or the account cannot sign in right now."
@@ -54,7 +55,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+    return client_ip(request)
 
 
 def _signed_in(request: HttpRequest) -> User | None:

@@ -23,15 +23,20 @@ to this file.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
 import re
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import segno
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import Align, TextDirection, XPos, YPos
+from fpdf.fonts import HarfBuzzFont, SubsetMap, TTFFont
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "fonts"
 LATIN = "notosans"
@@ -47,6 +52,59 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 BODY_SIZE = 11
 HEADING_SIZE = 14
 TITLE_SIZE = 20
+
+
+# The tables fpdf2 drops from every embedded subset anyway (fpdf/output.py). Taking them out of the
+# copy that gets subset spares fontTools decompiling the big OpenType layout tables (GSUB, GPOS) on
+# every render only to throw them away; shaping still uses the complete font file through HarfBuzz.
+_NOT_EMBEDDED = (
+    "FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT", "EBLC", "EBSC",
+    "SVG ", "CPAL", "COLR",
+)  # fmt: skip
+_font_lock = threading.Lock()
+
+
+@functools.cache
+def _font_template(family: str, style: str) -> tuple[TTFFont, bytes, tuple[str, ...]]:
+    """The font parsed once per process (metrics, cmap, HarfBuzz face), the bytes of the copy that
+    each document subsets (without the tables no PDF embeds, and without glyph names: the subset
+    fpdf2 writes has none either, and the names come from `glyph_order` instead of being decoded
+    again for every document), and the glyph order."""
+    path = FONT_DIR / _FONT_FILES[(family, style)]
+    with _font_lock:
+        loader = FPDF()
+        loader.add_font(family, style, str(path))
+        template = loader.fonts[f"{family}{style}"]
+        assert isinstance(template, TTFFont) and template.color_font is None
+        template.hbfont  # noqa: B018 - load the HarfBuzz face now, once
+        embedded = ttLib.TTFont(str(path), recalcTimestamp=False)
+        glyph_order = tuple(embedded.getGlyphOrder())
+        for tag in _NOT_EMBEDDED:
+            if tag in embedded:
+                del embedded[tag]
+        embedded["post"].formatType = 3.0
+        buffer = io.BytesIO()
+        embedded.save(buffer)
+    return template, buffer.getvalue(), glyph_order
+
+
+def _add_font(pdf: FPDF, family: str, style: str) -> None:
+    """`pdf.add_font` without parsing the font file again: a per-document copy of the cached font.
+
+    What a document changes (its font number, the subset of glyphs it uses, the font table that
+    fpdf2 subsets in place when writing the PDF) is fresh; the read-only metrics are shared.
+    """
+    template, embedded, glyph_order = _font_template(family, style)
+    font = copy.copy(template)
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = ttLib.TTFont(io.BytesIO(embedded), recalcTimestamp=False, lazy=True)
+    font.ttfont.setGlyphOrder(list(glyph_order))
+    font.biggest_size_pt = 0
+    font.missing_glyphs = []
+    font.subset = SubsetMap(font)
+    # Its own HarfBuzz font over the shared (immutable) face: fpdf2 sets the size on it per call.
+    font._hbfont = HarfBuzzFont(template.hbfont.face)
+    pdf.fonts[template.fontkey] = font
 
 
 def is_rtl(language: str) -> bool:
@@ -73,8 +131,8 @@ class Document:
         self.rtl = is_rtl(language)
         self.title = title
         pdf = FPDF(orientation="L" if landscape else "P", unit="mm", format="A4")
-        for (family, style), filename in _FONT_FILES.items():
-            pdf.add_font(family, style, str(FONT_DIR / filename))
+        for family, style in _FONT_FILES:
+            _add_font(pdf, family, style)
         self.main_font = ARABIC if self.rtl else LATIN
         pdf.set_fallback_fonts([LATIN if self.rtl else ARABIC], exact_match=False)
         pdf.set_text_shaping(True, direction=TextDirection.RTL if self.rtl else TextDirection.LTR)

@@ -17,18 +17,22 @@ from himaya.testing import USERS
 EVERYONE = set(USERS) - {"gone"}
 NOMINATORS = {"dora", "paula", "jamal", "tina"}
 COVERAGE = {"tina", "carol", "adam"}
+# The centre's staff: courses, question banks (with the answers), session changes.
+MANAGERS = {"tina"}
 
 
 def _course(w: Any) -> Any:
+    # Built once per request: the URL's kwargs and its form data may both ask for it.
+    from himaya.training.models import Course
     from himaya.training.testing import make_course
 
-    return make_course(w.tina)
+    return Course.objects.filter(code="frt-101").first() or make_course(w.tina)
 
 
 def _upcoming(w: Any) -> Any:
     from himaya.training.testing import make_session
 
-    return make_session(w.tina, _course(w), trainers=[w.trent])
+    return _course(w).sessions.order_by("pk").first() or make_session(w.tina, _course(w), trainers=[w.trent])
 
 
 def session(w: Any) -> dict[str, Any]:
@@ -84,6 +88,83 @@ def certificate_token(w: Any) -> dict[str, Any]:
     return {"token": _alice_certificate(w).token}
 
 
+def course(w: Any) -> dict[str, Any]:
+    return {"pk": _course(w).pk}
+
+
+def question(w: Any) -> dict[str, Any]:
+    return {"pk": _course(w).questions.first().pk}
+
+
+def _course_data(w: Any) -> dict[str, Any]:
+    return {
+        "code": "vci-201",
+        "title_ar": "المقابلة المتمحورة حول الضحية",
+        "title_en": "Victim-centred interviewing",
+        "level": "practitioner",
+        "validity_months": "24",
+        "attendance_threshold": "80",
+        "pass_mark": "70",
+        "modules-TOTAL_FORMS": "1",
+        "modules-INITIAL_FORMS": "0",
+        "modules-0-title_ar": "الإعداد للمقابلة",
+        "modules-0-title_en": "Preparing the interview",
+    }
+
+
+def _course_edit_data(w: Any) -> dict[str, Any]:
+    data = _course_data(w)
+    del data["code"]
+    return {**data, "is_active": "on"}
+
+
+def _question_data(w: Any) -> dict[str, Any]:
+    return {
+        "text_ar": "هل يجوز استجواب الضحية بحضور صاحب العمل؟",
+        "text_en": "May the victim be interviewed with the employer present?",
+        "option_ar_0": "نعم",
+        "option_en_0": "Yes",
+        "option_ar_1": "لا",
+        "option_en_1": "No",
+        "correct": "1",
+        "points": "1",
+    }
+
+
+def _session_edit_data(w: Any) -> dict[str, Any]:
+    upcoming = _upcoming(w)
+    return {
+        "starts_on": upcoming.starts_on.isoformat(),
+        "ends_on": upcoming.ends_on.isoformat(),
+        "language": "ar-en",
+        "capacity": "25",
+        "venue": "Manama training centre",
+        "trainers": [w.trent.pk],
+        "published": "on",
+    }
+
+
+def session_edit(w: Any) -> dict[str, Any]:
+    return {"pk": _upcoming(w).pk}
+
+
+def _api_session_data(w: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    start = timezone.localdate() + dt.timedelta(days=20)
+    return {
+        "course": _course(w).code,
+        "starts_on": start.isoformat(),
+        "ends_on": (start + dt.timedelta(days=1)).isoformat(),
+        "language": "ar",
+        "capacity": 10,
+        "online": True,
+        "trainers": [w.trent.pk],
+    }
+
+
 def _attendance(w: Any) -> dict[str, Any]:
     from django.utils import timezone
 
@@ -127,6 +208,40 @@ EXPECTATIONS = {
         ok_status=302,
     ),
     "training:coverage": Expect(ok=COVERAGE),
+    "training:courses": Expect(ok=MANAGERS),
+    "training:course-create": Expect(method="post", data=_course_data, ok=MANAGERS, ok_status=302),
+    "training:course-edit": Expect(method="post", kwargs=course, data=_course_edit_data, ok=MANAGERS, ok_status=302),
+    "training:questions": Expect(method="post", kwargs=course, data=_question_data, ok=MANAGERS, ok_status=302),
+    "training:question-edit": Expect(kwargs=question, ok=MANAGERS),
+    "training:question-delete": Expect(method="post", kwargs=question, ok=MANAGERS, ok_status=302),
+    "training:session-edit": Expect(
+        method="post", kwargs=session_edit, data=_session_edit_data, ok=MANAGERS, ok_status=302
+    ),
+    "training:session-cancel": Expect(
+        method="post",
+        kwargs=session,
+        data=lambda w: {"reason": "The trainers cannot travel this week."},
+        ok=MANAGERS,
+        ok_status=302,
+    ),
+    "api:training-course-detail": Expect(kwargs=course, ok=EVERYONE, api=True),
+    "api:training-question-list": Expect(kwargs=course, ok=MANAGERS, api=True),
+    "api:training-question-detail": Expect(
+        method="patch",
+        kwargs=lambda w: {"pk": _course(w).pk, "question": _course(w).questions.first().pk},
+        data=lambda w: {"points": 2},
+        ok=MANAGERS,
+        api=True,
+        format="json",
+    ),
+    "api:training-session-cancel": Expect(
+        method="post",
+        kwargs=session,
+        data=lambda w: {"reason": "The venue is closed for repairs."},
+        ok=MANAGERS,
+        api=True,
+        format="json",
+    ),
     "api:training-course-list": Expect(ok=EVERYONE, api=True),
     "api:training-session-list": Expect(ok=EVERYONE, api=True),
     "api:training-session-detail": Expect(kwargs=session, ok=EVERYONE, api=True),

@@ -6,6 +6,14 @@ from himaya.training import api
 
 urlpatterns: list = [
     path("training/courses/", api.CourseListView.as_view(), name="training-course-list"),
+    path("training/courses/<int:pk>/", api.CourseDetailView.as_view(), name="training-course-detail"),
+    path("training/courses/<int:pk>/questions/", api.QuestionListView.as_view(), name="training-question-list"),
+    path(
+        "training/courses/<int:pk>/questions/<int:question>/",
+        api.QuestionDetailView.as_view(),
+        name="training-question-detail",
+    ),
+    path("training/sessions/<int:pk>/cancel/", api.SessionCancelView.as_view(), name="training-session-cancel"),
     path("training/sessions/", api.SessionListView.as_view(), name="training-session-list"),
     path("training/sessions/<int:pk>/", api.SessionDetailView.as_view(), name="training-session-detail"),
     path(

@@ -128,7 +128,21 @@ def annual_summary_pdf(figures: dict[str, Any], *, year: int, language: str) -> 
             widths=[3, 1, 1, 1, 1],
             numeric=[1, 2, 3, 4],
         )
+        doc.heading(_("Participants' evaluations per course"))
+        doc.table(
+            [_("Course"), _("Responses"), _("Overall rating (1 to 5)"), _("Relevance (1 to 5)")],
+            [
+                [r["course"], str(r["evaluations"]), _rating(r["rating"]), _rating(r["relevance"])]
+                for r in figures["courses"]
+            ],
+            widths=[3, 1, 1, 1],
+            numeric=[1, 2, 3],
+        )
         return doc.render()
+
+
+def _rating(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
 
 
 def _pct(value: float | None) -> str:

@@ -130,6 +130,7 @@ class Session(models.Model):
     partners = models.CharField(_("partner organisations"), max_length=300, blank=True)
     published = models.BooleanField(_("in the public catalogue"), default=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for the cancellation"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -248,6 +249,7 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revocation_reason = models.TextField(blank=True)
+    # When the latest expiry reminder went out (CertificateReminder keeps one row per threshold).
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -266,3 +268,24 @@ class Certificate(models.Model):
     @property
     def status(self) -> str:
         return self.status_on(timezone.localdate())
+
+
+class CertificateReminder(models.Model):
+    """One expiry reminder sent for a certificate at one threshold (e.g. 90 or 30 days before).
+
+    The unique constraint makes the daily run idempotent: a certificate gets at most one reminder
+    per threshold, however often the command runs.
+    """
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
+    threshold_days = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "threshold_days"], name="certificate_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id}:{self.threshold_days}"

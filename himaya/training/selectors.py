@@ -20,11 +20,13 @@ from himaya.training.models import (
     AssessmentKind,
     Certificate,
     Course,
+    Evaluation,
     Level,
     Nomination,
     NominationStatus,
     Session,
 )
+from himaya.training.rules import DELIVER
 
 FRONT_LINE_ROLES = (Role.FIRST_RESPONDER, Role.CASE_WORKER, Role.SERVICE_PROVIDER)
 EXPIRY_WINDOW_DAYS = 90
@@ -42,6 +44,17 @@ def upcoming_sessions() -> QuerySet[Session]:
 
 def course_list(*, actor: Any) -> QuerySet[Course]:
     return policy.visible(actor, Course).filter(is_active=True).prefetch_related("modules", "prerequisites")
+
+
+def courses_for_staff(*, actor: Any) -> QuerySet[Course]:
+    """Every course, offered or not, with how many questions its bank holds (the centre's staff)."""
+    policy.require_permission(actor, "training.manage")
+    return (
+        policy.visible(actor, Course, policy.CHANGE)
+        .annotate(question_count=Count("questions", distinct=True), session_count=Count("sessions", distinct=True))
+        .prefetch_related("prerequisites")
+        .order_by("-is_active", "level", "code")
+    )
 
 
 def session_list(*, actor: Any, action: str = policy.VIEW) -> QuerySet[Session]:
@@ -129,6 +142,43 @@ def verification_lookup(token: str) -> PublicVerification | None:
     )
 
 
+# --- evaluations -------------------------------------------------------------------------------
+
+
+def _evaluation_figures(rows: QuerySet[Evaluation], *, comments: bool) -> dict[str, Any]:
+    from django.utils.translation import gettext as _
+
+    figures = rows.aggregate(responses=Count("pk"), rating=Avg("rating"), relevance=Avg("relevance"))
+    questions = []
+    for field, label in (("rating", _("Overall rating")), ("relevance", _("Relevance to the participant's work"))):
+        counts = dict(rows.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+        questions.append(
+            {
+                "label": label,
+                "average": figures[field],
+                "distribution": [(score, counts.get(score, 0)) for score in range(1, 6)],
+            }
+        )
+    result: dict[str, Any] = {"responses": figures["responses"], "questions": questions}
+    if comments:
+        result["comments"] = list(
+            rows.exclude(comment="").order_by("-submitted_at").values_list("comment", flat=True)[:500]
+        )
+    return result
+
+
+def session_evaluations(*, actor: Any, session: Session) -> dict[str, Any] | None:
+    """What the session's participants said: responses, average and spread per question.
+
+    The session's trainers and the centre's staff see the figures; the free-text comments (without
+    names) are for the centre's staff only. None for anyone else.
+    """
+    if not policy.can(actor, DELIVER, session):
+        return None
+    rows = Evaluation.objects.filter(nomination__session=session, nomination__status=NominationStatus.ENROLLED)
+    return _evaluation_figures(rows, comments=policy.has_permission(actor, "training.manage"))
+
+
 # --- coverage -----------------------------------------------------------------------------------
 
 
@@ -195,8 +245,17 @@ def coverage(*, actor: Any, year: int | None = None) -> dict[str, Any]:
         )
         pre = scores.filter(kind=AssessmentKind.PRE).aggregate(v=Avg("score"))["v"]
         post = scores.filter(kind=AssessmentKind.POST).aggregate(v=Avg("score"))["v"]
+        evaluations = _evaluation_figures(
+            Evaluation.objects.filter(
+                nomination__session__in=delivered.filter(course=course), nomination__status=NominationStatus.ENROLLED
+            ),
+            comments=False,
+        )
         courses.append(
             {
+                "evaluations": evaluations["responses"],
+                "rating": evaluations["questions"][0]["average"],
+                "relevance": evaluations["questions"][1]["average"],
                 "course": course.title,
                 "sessions": delivered.filter(course=course).count(),
                 "pre": pre,

@@ -27,6 +27,7 @@ from himaya.training.models import (
     AssessmentKind,
     Attendance,
     Certificate,
+    CertificateReminder,
     Course,
     CourseModule,
     Evaluation,
@@ -40,7 +41,8 @@ from himaya.training.models import (
 from himaya.training.rules import DELIVER, TAKE
 
 REASON_MIN = 10
-REMINDER_DAYS = 90
+# Expiry reminders go out when a certificate comes within this many days of expiry (each once).
+REMINDER_THRESHOLDS = (90, 30)
 
 
 def unmet_messages() -> dict[str, str]:
@@ -56,6 +58,124 @@ def _clean_text(value: str, limit: int) -> str:
 
 
 # --- catalogue ------------------------------------------------------------------------------------
+
+
+_COURSE_FIELDS = (
+    "title_ar",
+    "title_en",
+    "summary_ar",
+    "summary_en",
+    "level",
+    "validity_months",
+    "attendance_threshold",
+    "pass_mark",
+    "requires_supervised_delivery",
+    "qualifies_first_responder",
+    "is_active",
+)
+_SESSION_FIELDS = ("starts_on", "ends_on", "venue", "online", "language", "capacity", "partners", "published")
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _course_errors(values: Mapping[str, Any]) -> dict[str, str]:
+    """Errors in a course's titles, level and certification rules (nothing is written)."""
+    errors: dict[str, str] = {}
+    if not str(values.get("title_ar") or "").strip():
+        errors["title_ar"] = _("Give the Arabic title.")
+    if not str(values.get("title_en") or "").strip():
+        errors["title_en"] = _("Give the English title.")
+    if values.get("level") not in Level.values:
+        errors["level"] = _("Choose the level.")
+    validity = _as_int(values.get("validity_months"))
+    if validity is None or not 1 <= validity <= 120:
+        errors["validity_months"] = _("The validity is between 1 and 120 months.")
+    for name in ("attendance_threshold", "pass_mark"):
+        number = _as_int(values.get(name))
+        if number is None or not 0 <= number <= 100:
+            errors[name] = _("Give a percentage between 0 and 100.")
+    return errors
+
+
+def _modules_errors(modules: Sequence[Mapping[str, str]]) -> dict[str, str]:
+    for index, module in enumerate(modules):
+        if not (module.get("title_ar") or "").strip() or not (module.get("title_en") or "").strip():
+            return {"modules": _("Module %(n)d needs an Arabic and an English title.") % {"n": index + 1}}
+    return {}
+
+
+def _question_errors(question: Mapping[str, Any], number: int) -> dict[str, str]:
+    options = question.get("options") or []
+    correct = _as_int(question.get("correct"))
+    points = _as_int(question.get("points", 1))
+    pairs_ok = all(
+        isinstance(pair, list | tuple) and len(pair) == 2 and all(str(x).strip() for x in pair) for pair in options
+    )
+    if not str(question.get("text_ar") or "").strip() or not str(question.get("text_en") or "").strip():
+        return {"questions": _("Question %(n)d needs its text in Arabic and in English.") % {"n": number}}
+    if not pairs_ok:
+        return {"questions": _("Question %(n)d: give each option in Arabic and in English.") % {"n": number}}
+    if len(options) < 2 or len(options) > 8 or correct is None or not 0 <= correct < len(options):
+        return {"questions": _("Question %(n)d needs at least two options and a correct one.") % {"n": number}}
+    if points is None or not 1 <= points <= 10:
+        return {"questions": _("Question %(n)d is worth between 1 and 10 points.") % {"n": number}}
+    return {}
+
+
+def _prerequisite_errors(course: Course | None, prerequisites: Sequence[Course]) -> dict[str, str]:
+    """A course cannot require itself, directly or through its prerequisites' prerequisites."""
+    if course is None or course.pk is None:
+        return {}
+    seen: set[int] = set()
+    todo = [p.pk for p in prerequisites]
+    while todo:
+        pk = todo.pop()
+        if pk == course.pk:
+            return {"prerequisites": _("A course cannot be its own prerequisite, even indirectly.")}
+        if pk in seen:
+            continue
+        seen.add(pk)
+        todo.extend(
+            Course.prerequisites.through.objects.filter(from_course_id=pk).values_list("to_course_id", flat=True)
+        )
+    return {}
+
+
+def _write_modules(course: Course, modules: Sequence[Mapping[str, str]]) -> None:
+    course.modules.all().delete()
+    CourseModule.objects.bulk_create(
+        [
+            CourseModule(
+                course=course,
+                position=i + 1,
+                title_ar=_clean_text(m.get("title_ar", ""), 200),
+                title_en=_clean_text(m.get("title_en", ""), 200),
+                outcomes_ar=_clean_text(m.get("outcomes_ar", ""), 4000),
+                outcomes_en=_clean_text(m.get("outcomes_en", ""), 4000),
+            )
+            for i, m in enumerate(modules)
+        ]
+    )
+
+
+def _question_values(question: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "text_ar": _clean_text(str(question["text_ar"]), 500),
+        "text_en": _clean_text(str(question["text_en"]), 500),
+        "options": [[_clean_text(str(a), 300), _clean_text(str(b), 300)] for a, b in question["options"]],
+        "correct": int(question["correct"]),
+        "points": int(question.get("points", 1)),
+    }
+
+
+def _require_manager(actor: Any) -> None:
+    if not policy.can_create(actor, Course):
+        policy.require_permission(actor, "training.manage")
 
 
 @transaction.atomic
@@ -81,30 +201,24 @@ def course_create(
 
     Training of trainers asks for a supervised delivery unless told otherwise.
     """
-    if not policy.can_create(actor, Course):
-        policy.require_permission(actor, "training.manage")
-    errors: dict[str, str] = {}
+    _require_manager(actor)
+    values = {
+        "title_ar": title_ar,
+        "title_en": title_en,
+        "level": level,
+        "validity_months": validity_months,
+        "attendance_threshold": attendance_threshold,
+        "pass_mark": pass_mark,
+    }
+    errors = _course_errors(values)
     code = (code or "").strip().lower()
-    if not code or not all(c.isalnum() or c in "-_" for c in code):
+    if not code or len(code) > 40 or not all(c.isascii() and (c.isalnum() or c in "-_") for c in code):
         errors["code"] = _("Give a short code of letters, digits and dashes.")
     elif Course.objects.filter(code=code).exists():
         errors["code"] = _("A course with this code exists already.")
-    if not (title_ar or "").strip():
-        errors["title_ar"] = _("Give the Arabic title.")
-    if not (title_en or "").strip():
-        errors["title_en"] = _("Give the English title.")
-    if level not in Level.values:
-        errors["level"] = _("Choose the level.")
-    if not 1 <= int(validity_months) <= 120:
-        errors["validity_months"] = _("The validity is between 1 and 120 months.")
-    if not 0 <= int(attendance_threshold) <= 100:
-        errors["attendance_threshold"] = _("Give a percentage between 0 and 100.")
-    if not 0 <= int(pass_mark) <= 100:
-        errors["pass_mark"] = _("Give a percentage between 0 and 100.")
+    errors.update(_modules_errors(modules))
     for index, question in enumerate(questions):
-        options = question.get("options") or []
-        if len(options) < 2 or not 0 <= int(question.get("correct", -1)) < len(options):
-            errors["questions"] = _("Question %(n)d needs at least two options and a correct one.") % {"n": index + 1}
+        errors.update(_question_errors(question, index + 1))
     if errors:
         raise ValidationError(errors)
     if requires_supervised_delivery is None:
@@ -123,35 +237,176 @@ def course_create(
         qualifies_first_responder=bool(qualifies_first_responder),
     )
     course.prerequisites.set(list(prerequisites))
-    CourseModule.objects.bulk_create(
-        [
-            CourseModule(
-                course=course,
-                position=i + 1,
-                title_ar=_clean_text(m.get("title_ar", ""), 200),
-                title_en=_clean_text(m.get("title_en", ""), 200),
-                outcomes_ar=_clean_text(m.get("outcomes_ar", ""), 4000),
-                outcomes_en=_clean_text(m.get("outcomes_en", ""), 4000),
-            )
-            for i, m in enumerate(modules)
-        ]
-    )
+    _write_modules(course, modules)
     Question.objects.bulk_create(
-        [
-            Question(
-                course=course,
-                position=i + 1,
-                text_ar=_clean_text(q["text_ar"], 500),
-                text_en=_clean_text(q["text_en"], 500),
-                options=[[str(a), str(b)] for a, b in q["options"]],
-                correct=int(q["correct"]),
-                points=int(q.get("points", 1)),
-            )
-            for i, q in enumerate(questions)
-        ]
+        [Question(course=course, position=i + 1, **_question_values(q)) for i, q in enumerate(questions)]
     )
     audit_record(actor=actor, action="training.course.create", obj=course, fields=["code", "level"])
     return course
+
+
+def course_update(
+    *,
+    actor: Any,
+    course: Course,
+    modules: Sequence[Mapping[str, str]] | None = None,
+    prerequisites: Iterable[Course] | None = None,
+    **changes: Any,
+) -> Course:
+    """Change a course's titles, summaries, level, rules, validity, modules or prerequisites.
+
+    The code stays (it is printed in signed certificates). Certificates already issued keep what
+    they say; the new rules apply to certificates issued from now on. `modules`, when given,
+    replaces the list of modules in the order given.
+    """
+    policy.require(actor, policy.CHANGE, course)
+    unknown = set(changes) - set(_COURSE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    values = {name: getattr(course, name) for name in _COURSE_FIELDS} | changes
+    errors = _course_errors(values)
+    prerequisite_list = list(prerequisites) if prerequisites is not None else None
+    if prerequisite_list is not None:
+        errors.update(_prerequisite_errors(course, prerequisite_list))
+    if modules is not None:
+        errors.update(_modules_errors(modules))
+    if errors:
+        raise ValidationError(errors)
+    changed: list[str] = []
+    with transaction.atomic():
+        for name in _COURSE_FIELDS:
+            if name not in changes:
+                continue
+            new: Any = changes[name]
+            if name in ("title_ar", "title_en"):
+                new = _clean_text(new, 200)
+            elif name in ("summary_ar", "summary_en"):
+                new = _clean_text(new, 4000)
+            elif name in ("validity_months", "attendance_threshold", "pass_mark"):
+                new = int(new)
+            elif name in ("requires_supervised_delivery", "qualifies_first_responder", "is_active"):
+                new = bool(new)
+            if getattr(course, name) != new:
+                setattr(course, name, new)
+                changed.append(name)
+        if changed:
+            course.save(update_fields=changed)
+        if prerequisite_list is not None:
+            before = set(course.prerequisites.values_list("pk", flat=True))
+            if before != {p.pk for p in prerequisite_list}:
+                course.prerequisites.set(prerequisite_list)
+                changed.append("prerequisites")
+        if modules is not None:
+            before_modules = list(
+                course.modules.order_by("position").values_list("title_ar", "title_en", "outcomes_ar", "outcomes_en")
+            )
+            after_modules = [
+                (
+                    _clean_text(m.get("title_ar", ""), 200),
+                    _clean_text(m.get("title_en", ""), 200),
+                    _clean_text(m.get("outcomes_ar", ""), 4000),
+                    _clean_text(m.get("outcomes_en", ""), 4000),
+                )
+                for m in modules
+            ]
+            if before_modules != after_modules:
+                _write_modules(course, modules)
+                changed.append("modules")
+        if changed:
+            audit_record(actor=actor, action="training.course.change", obj=course, fields=changed)
+    return course
+
+
+def question_create(
+    *,
+    actor: Any,
+    course: Course,
+    text_ar: str,
+    text_en: str,
+    options: Sequence[Sequence[str]],
+    correct: int,
+    points: int = 1,
+) -> Question:
+    """Add a multiple-choice question (bilingual text and options, one correct) to a course's bank."""
+    policy.require(actor, policy.CHANGE, course)
+    values = {"text_ar": text_ar, "text_en": text_en, "options": list(options), "correct": correct, "points": points}
+    number = course.questions.count() + 1
+    errors = _question_errors(values, number)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        last = course.questions.order_by("-position").values_list("position", flat=True).first() or 0
+        question = Question.objects.create(course=course, position=last + 1, **_question_values(values))
+        audit_record(
+            actor=actor, action="training.question.create", obj=question, fields=["text_ar", "text_en", "options"]
+        )
+    return question
+
+
+def question_update(
+    *,
+    actor: Any,
+    question: Question,
+    text_ar: str,
+    text_en: str,
+    options: Sequence[Sequence[str]],
+    correct: int,
+    points: int = 1,
+) -> Question:
+    """Correct a question of the bank. Scores already recorded are not recalculated."""
+    policy.require(actor, policy.CHANGE, question.course)
+    values = {"text_ar": text_ar, "text_en": text_en, "options": list(options), "correct": correct, "points": points}
+    errors = _question_errors(values, question.position)
+    if errors:
+        raise ValidationError(errors)
+    cleaned = _question_values(values)
+    changed = [name for name, value in cleaned.items() if getattr(question, name) != value]
+    if not changed:
+        return question
+    with transaction.atomic():
+        for name in changed:
+            setattr(question, name, cleaned[name])
+        question.save(update_fields=changed)
+        audit_record(actor=actor, action="training.question.change", obj=question, fields=changed)
+    return question
+
+
+def question_delete(*, actor: Any, question: Question) -> None:
+    """Take a question out of the bank (scores already recorded stay as they were)."""
+    course = question.course
+    policy.require(actor, policy.CHANGE, course)
+    with transaction.atomic():
+        audit_record(actor=actor, action="training.question.delete", obj=question, fields=["text_en"])
+        question.delete()
+        for position, pk in enumerate(course.questions.order_by("position", "pk").values_list("pk", flat=True), 1):
+            Question.objects.filter(pk=pk).update(position=position)
+
+
+def _session_errors(values: Mapping[str, Any], trainers: Sequence[Any]) -> dict[str, str]:
+    from himaya.accounts.roles import Role
+
+    errors: dict[str, str] = {}
+    starts_on, ends_on = values.get("starts_on"), values.get("ends_on")
+    if not isinstance(starts_on, dt.date):
+        errors["starts_on"] = _("Give the first day.")
+    if not isinstance(ends_on, dt.date):
+        errors["ends_on"] = _("Give the last day.")
+    if isinstance(starts_on, dt.date) and isinstance(ends_on, dt.date):
+        if ends_on < starts_on:
+            errors["ends_on"] = _("The last day cannot be before the first day.")
+        elif (ends_on - starts_on).days > 60:
+            errors["ends_on"] = _("A session lasts at most 60 days.")
+    if values.get("language") not in SessionLanguage.values:
+        errors["language"] = _("Choose the language.")
+    capacity = _as_int(values.get("capacity"))
+    if capacity is None or not 1 <= capacity <= 500:
+        errors["capacity"] = _("Give between 1 and 500 places.")
+    if not values.get("online") and not str(values.get("venue") or "").strip():
+        errors["venue"] = _("Give the venue, or mark the session as online.")
+    for trainer in trainers:
+        if not (trainer.is_active and trainer.has_role(Role.TRAINER, Role.TRAINING_OFFICER)):
+            errors["trainers"] = _("Every trainer must be an active trainer's account.")
+    return errors
 
 
 @transaction.atomic
@@ -172,25 +427,18 @@ def session_create(
     """Schedule a session of a course (training officers)."""
     if not policy.can_create(actor, Session):
         policy.require_permission(actor, "training.manage")
-    errors: dict[str, str] = {}
+    trainer_list = list(trainers)
+    values = {
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "language": language,
+        "capacity": capacity,
+        "venue": venue,
+        "online": online,
+    }
+    errors = _session_errors(values, trainer_list)
     if not course.is_active:
         errors["course"] = _("This course is no longer offered.")
-    if ends_on < starts_on:
-        errors["ends_on"] = _("The last day cannot be before the first day.")
-    elif (ends_on - starts_on).days > 60:
-        errors["ends_on"] = _("A session lasts at most 60 days.")
-    if language not in SessionLanguage.values:
-        errors["language"] = _("Choose the language.")
-    if not 1 <= int(capacity) <= 500:
-        errors["capacity"] = _("Give between 1 and 500 places.")
-    if not online and not (venue or "").strip():
-        errors["venue"] = _("Give the venue, or mark the session as online.")
-    trainer_list = list(trainers)
-    from himaya.accounts.roles import Role
-
-    for trainer in trainer_list:
-        if not (trainer.is_active and trainer.has_role(Role.TRAINER, Role.TRAINING_OFFICER)):
-            errors["trainers"] = _("Every trainer must be an active trainer's account.")
     if errors:
         raise ValidationError(errors)
     session = Session.objects.create(
@@ -208,6 +456,151 @@ def session_create(
     session.trainers.set(trainer_list)
     audit_record(actor=actor, action="training.session.create", obj=session, fields=["course", "starts_on"])
     return session
+
+
+def _nominees(session: Session) -> list[Any]:
+    return [
+        n.participant
+        for n in session.nominations.select_related("participant").exclude(status=NominationStatus.WITHDRAWN)
+        if n.participant.is_active
+    ]
+
+
+def session_update(*, actor: Any, session: Session, trainers: Iterable[Any] | None = None, **changes: Any) -> Session:
+    """Change a scheduled session: dates, venue or online, language, places, trainers, partners.
+
+    A cancelled session cannot be changed; once it has started its first day stays, and its last
+    day cannot move before a day with recorded attendance. Places cannot go below the number
+    enrolled; added places go to the waiting list in order. Nominees are told by e-mail when the
+    dates, the place or the language change.
+    """
+    policy.require(actor, policy.CHANGE, session)
+    unknown = set(changes) - set(_SESSION_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    if session.cancelled_at is not None:
+        raise ValidationError(_("This session has been cancelled: it can no longer be changed."))
+    trainer_list = list(trainers) if trainers is not None else list(session.trainers.all())
+    values = {name: getattr(session, name) for name in _SESSION_FIELDS} | changes
+    errors = _session_errors(values, trainer_list)
+    today = timezone.localdate()
+    started = session.starts_on <= today
+    with transaction.atomic():
+        list(Session.objects.select_for_update().filter(pk=session.pk))
+        enrolled = session.nominations.filter(status=NominationStatus.ENROLLED).count()
+        if not errors:
+            if started and values["starts_on"] != session.starts_on:
+                errors["starts_on"] = _("The session has started: its first day cannot change.")
+            elif not started and values["starts_on"] <= today:
+                errors["starts_on"] = _("The first day of a session still to come must be after today.")
+            last_mark = (
+                Attendance.objects.filter(nomination__session=session)
+                .order_by("-day")
+                .values_list("day", flat=True)
+                .first()
+            )
+            if last_mark is not None and values["ends_on"] < last_mark:
+                errors["ends_on"] = _("Attendance is recorded up to %(date)s: the last day cannot be earlier.") % {
+                    "date": last_mark.isoformat()
+                }
+            if int(values["capacity"]) < enrolled:
+                errors["capacity"] = _(
+                    "%(n)d participants are enrolled: withdraw nominations before removing places."
+                ) % {"n": enrolled}
+        if errors:
+            raise ValidationError(errors)
+        cleaned: dict[str, Any] = {
+            **values,
+            "venue": _clean_text(values["venue"], 200),
+            "partners": _clean_text(values["partners"], 300),
+            "online": bool(values["online"]),
+            "published": bool(values["published"]),
+            "capacity": int(values["capacity"]),
+        }
+        changed = [name for name in _SESSION_FIELDS if getattr(session, name) != cleaned[name]]
+        for name in changed:
+            setattr(session, name, cleaned[name])
+        if changed:
+            session.save(update_fields=changed)
+        if trainers is not None and set(session.trainers.values_list("pk", flat=True)) != {t.pk for t in trainer_list}:
+            session.trainers.set(trainer_list)
+            changed.append("trainers")
+        promoted: list[int] = []
+        free = session.capacity - enrolled
+        if free > 0 and session.is_open:
+            waiting = session.nominations.filter(status=NominationStatus.WAITLISTED).order_by("nominated_at", "pk")
+            promoted = list(waiting.values_list("pk", flat=True)[:free])
+            Nomination.objects.filter(pk__in=promoted).update(status=NominationStatus.ENROLLED)
+        if changed or promoted:
+            audit_record(
+                actor=actor,
+                action="training.session.change",
+                obj=session,
+                fields=changed,
+                detail=f"promoted:{','.join(map(str, promoted))}" if promoted else "",
+            )
+        notify = {"starts_on", "ends_on", "venue", "online", "language"} & set(changed)
+        if notify:
+            transaction.on_commit(partial(_send_session_mail, session, _nominees(session), cancelled=False))
+    return session
+
+
+def session_cancel(*, actor: Any, session: Session, reason: str) -> Session:
+    """Cancel a session with a stated reason; every nominee (enrolled or waiting) is told by e-mail.
+
+    A session for which a certificate has been issued cannot be cancelled.
+    """
+    policy.require(actor, policy.CHANGE, session)
+    reason = (reason or "").strip()
+    if session.cancelled_at is not None:
+        raise ValidationError(_("This session has already been cancelled."))
+    if len(reason) < REASON_MIN:
+        raise ValidationError({"reason": _("Give the reason for the cancellation (at least 10 characters).")})
+    if Certificate.objects.filter(nomination__session=session).exists():
+        raise ValidationError(_("Certificates have been issued for this session: it cannot be cancelled."))
+    with transaction.atomic():
+        session.cancelled_at = timezone.now()
+        session.cancellation_reason = reason[:2000]
+        session.save(update_fields=["cancelled_at", "cancellation_reason"])
+        nominees = _nominees(session)
+        audit_record(
+            actor=actor,
+            action="training.session.cancel",
+            obj=session,
+            fields=["cancelled_at", "cancellation_reason"],
+            detail=f"notified:{len(nominees)}",
+        )
+        transaction.on_commit(partial(_send_session_mail, session, nominees, cancelled=True))
+    return session
+
+
+def _send_session_mail(session: Session, participants: Sequence[Any], *, cancelled: bool) -> None:
+    for participant in participants:
+        language = getattr(participant, "language", "") or "ar"
+        with override(language if language in ("ar", "en") else "ar"):
+            facts = {
+                "course": session.course.title,
+                "start": session.starts_on.isoformat(),
+                "end": session.ends_on.isoformat(),
+                "place": _("online") if session.online else session.venue,
+                "language": str(SessionLanguage(session.language).label),
+            }
+            if cancelled:
+                subject = _("Training session cancelled: %(course)s") % facts
+                body = _(
+                    "The session of “%(course)s” planned from %(start)s to %(end)s has been cancelled. "
+                    "Reason: %(reason)s. Your agency administrator can nominate you for another session."
+                ) % {**facts, "reason": session.cancellation_reason}
+            else:
+                subject = _("Training session changed: %(course)s") % facts
+                body = (
+                    _(
+                        "The session of “%(course)s” you are nominated for has changed. It now runs from "
+                        "%(start)s to %(end)s, %(place)s, in %(language)s."
+                    )
+                    % facts
+                )
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [participant.email])
 
 
 # --- nominations ------------------------------------------------------------------------------------
@@ -312,8 +705,11 @@ def nomination_withdraw(*, actor: Any, nomination: Nomination) -> Nomination:
 
 
 def _require_enrolled(nomination: Nomination) -> None:
+    """An enrolled participant of a session that has not been cancelled."""
     if nomination.status != NominationStatus.ENROLLED:
         raise ValidationError(_("This participant is not enrolled in the session."))
+    if nomination.session.cancelled_at is not None:
+        raise ValidationError(_("This session has been cancelled."))
 
 
 def attendance_record(*, actor: Any, nomination: Nomination, day: dt.date, present: bool) -> Attendance:
@@ -567,16 +963,21 @@ def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> 
 
 
 def certificate_reminders_send(*, actor: None = None, today: dt.date | None = None) -> int:
-    """E-mail each holder once when their certificate expires within 90 days and has not been
-    renewed. System action (the periodic task); returns how many reminders went out."""
+    """E-mail holders whose certificate (not revoked, not renewed) expires soon: once when it
+    comes within 90 days of expiry and once more within 30 days (`REMINDER_THRESHOLDS`).
+
+    System action, run daily (`himaya training remind` or the periodic task); idempotent: each
+    certificate gets at most one reminder per threshold however often it runs, and a certificate
+    first seen inside the 30-day window gets one reminder, not two. Returns how many went out.
+    """
     today = today or timezone.localdate()
-    horizon = today + dt.timedelta(days=REMINDER_DAYS)
+    horizon = today + dt.timedelta(days=max(REMINDER_THRESHOLDS))
     due = (
         Certificate.objects.select_related("participant", "course")
+        .prefetch_related("reminders")
         .filter(
             revoked_at__isnull=True,
             renewed_by__isnull=True,
-            reminder_sent_at__isnull=True,
             expires_on__gte=today,
             expires_on__lte=horizon,
             participant__is_active=True,
@@ -585,18 +986,31 @@ def certificate_reminders_send(*, actor: None = None, today: dt.date | None = No
     )
     sent = 0
     for certificate in due:
+        days_left = (certificate.expires_on - today).days
+        reached = sorted(t for t in REMINDER_THRESHOLDS if days_left <= t)
+        done = {r.threshold_days for r in certificate.reminders.all()}
+        if reached[0] in done:
+            continue
+        now = timezone.now()
         with transaction.atomic():
-            claimed = Certificate.objects.filter(pk=certificate.pk, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=timezone.now()
-            )
-            if not claimed:
+            try:
+                with transaction.atomic():
+                    # The tightest threshold first: a parallel run that got there before us wins.
+                    CertificateReminder.objects.create(certificate=certificate, threshold_days=reached[0], sent_at=now)
+            except IntegrityError:
                 continue
+            CertificateReminder.objects.bulk_create(
+                [CertificateReminder(certificate=certificate, threshold_days=t, sent_at=now) for t in reached[1:]],
+                ignore_conflicts=True,
+            )
+            Certificate.objects.filter(pk=certificate.pk).update(reminder_sent_at=now)
             audit_record(
                 actor=None,
                 action="training.certificate.remind",
                 obj=certificate,
                 owner_agency_id=certificate.participant.agency_id,
                 fields=["reminder_sent_at"],
+                detail=f"threshold:{reached[0]}",
             )
             transaction.on_commit(partial(_send_reminder, certificate))
         sent += 1

@@ -23,9 +23,23 @@ from himaya.access import policy
 from himaya.accounts.roles import Role
 from himaya.audit.services import audit_record
 from himaya.core import charts
+from himaya.core.clientip import client_ip
 from himaya.training import documents, selectors, services
-from himaya.training.forms import AttendanceForm, DeliveryForm, EvaluationForm, NominateForm, RevokeForm, SessionForm
-from himaya.training.models import AssessmentKind, Certificate, Nomination, NominationStatus, Session
+from himaya.training.forms import (
+    AttendanceForm,
+    CancelForm,
+    CourseForm,
+    DeliveryForm,
+    EvaluationForm,
+    ModuleFormSet,
+    NominateForm,
+    QuestionForm,
+    RevokeForm,
+    SessionEditForm,
+    SessionForm,
+    modules_from,
+)
+from himaya.training.models import AssessmentKind, Certificate, Course, Nomination, NominationStatus, Question, Session
 from himaya.training.rules import DELIVER, TAKE
 
 
@@ -60,7 +74,7 @@ def catalogue_view(request: HttpRequest) -> HttpResponse:
 
 def _throttled(request: HttpRequest) -> bool:
     limit = int(getattr(settings, "HIMAYA_TRAINING_VERIFY_PER_MINUTE", 30))
-    ip = str(request.META.get("REMOTE_ADDR", ""))[:64]
+    ip = client_ip(request)
     key = f"training-verify:{ip}:{int(timezone.now().timestamp()) // 60}"
     if cache.add(key, 1, timeout=70):
         count = 1
@@ -107,9 +121,10 @@ def mine_view(request: HttpRequest) -> HttpResponse:
         n.pre = kinds.get(AssessmentKind.PRE)  # type: ignore[attr-defined]
         n.post = kinds.get(AssessmentKind.POST)  # type: ignore[attr-defined]
         started = n.session.starts_on <= timezone.localdate()
-        n.can_take_pre = n.status == NominationStatus.ENROLLED and n.pre is None and n.post is None  # type: ignore[attr-defined]
-        n.can_take_post = n.status == NominationStatus.ENROLLED and started and n.post is None  # type: ignore[attr-defined]
-        n.can_evaluate = n.status == NominationStatus.ENROLLED and started and not hasattr(n, "evaluation")  # type: ignore[attr-defined]
+        active = n.status == NominationStatus.ENROLLED and n.session.cancelled_at is None
+        n.can_take_pre = active and n.pre is None and n.post is None  # type: ignore[attr-defined]
+        n.can_take_post = active and started and n.post is None  # type: ignore[attr-defined]
+        n.can_evaluate = active and started and not hasattr(n, "evaluation")  # type: ignore[attr-defined]
     certificates = list(selectors.certificates_of(actor=actor, participant=actor))
     policy.audit_list(actor, Certificate, certificates)
     return render(
@@ -299,6 +314,196 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
+@require_http_methods(["GET", "POST"])
+def session_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a session's dates, place, language, places, trainers and partners (training officers)."""
+    actor = request.user
+    session = policy.get_for(actor, Session, pk, policy.CHANGE)
+    initial = {name: getattr(session, name) for name in services._SESSION_FIELDS}
+    initial["trainers"] = list(session.trainers.all())
+    form = SessionEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.session_update(actor=actor, session=session, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Session updated."))
+                return redirect("training:session", pk=session.pk)
+        status = 400
+    return render(
+        request,
+        "training/session_form.html",
+        {"form": form, "session": session, "cancel_form": CancelForm() if session.cancelled_at is None else None},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def session_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    session = policy.get_for(actor, Session, pk, policy.CHANGE)
+    form = CancelForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Give the reason for the cancellation (at least 10 characters)."))
+        services.session_cancel(actor=actor, session=session, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+        return redirect("training:session-edit", pk=session.pk)
+    messages.success(request, _("Session cancelled. The nominees have been told by e-mail."))
+    return redirect("training:session", pk=session.pk)
+
+
+# --- courses and question banks (the centre's staff) --------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def courses_view(request: HttpRequest) -> HttpResponse:
+    """Every course of the catalogue, offered or not, with its rules and question bank size."""
+    actor = request.user
+    policy.require_permission(actor, "training.manage")
+    courses = selectors.courses_for_staff(actor=actor)
+    return render(request, "training/courses.html", {"courses": courses})
+
+
+def _course_form_page(request: HttpRequest, course: Course | None) -> HttpResponse:
+    actor = request.user
+    initial: dict[str, Any] = {"validity_months": 24, "attendance_threshold": 80, "pass_mark": 70}
+    module_initial: list[dict[str, str]] = []
+    if course is not None:
+        initial = {name: getattr(course, name) for name in services._COURSE_FIELDS}
+        initial["prerequisites"] = list(course.prerequisites.all())
+        module_initial = [
+            {"title_ar": m.title_ar, "title_en": m.title_en, "outcomes_ar": m.outcomes_ar, "outcomes_en": m.outcomes_en}
+            for m in course.modules.order_by("position")
+        ]
+    form = CourseForm(request.POST or None, initial=initial, course=course)
+    modules = ModuleFormSet(request.POST or None, initial=module_initial, prefix="modules")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and modules.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                if course is None:
+                    course = services.course_create(actor=actor, modules=modules_from(modules), **data)
+                    messages.success(request, _("Course added. Now add the questions of its pre- and post-test."))
+                    return redirect("training:questions", pk=course.pk)
+                prerequisites = data.pop("prerequisites")
+                services.course_update(
+                    actor=actor, course=course, modules=modules_from(modules), prerequisites=prerequisites, **data
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Course updated."))
+                return redirect("training:courses")
+        status = 400
+    return render(
+        request, "training/course_form.html", {"form": form, "modules": modules, "course": course}, status=status
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def course_create_view(request: HttpRequest) -> HttpResponse:
+    if not policy.can_create(request.user, Course):
+        policy.require_permission(request.user, "training.manage")
+    return _course_form_page(request, None)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def course_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    course = policy.get_for(request.user, Course, pk, policy.CHANGE)
+    return _course_form_page(request, course)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def questions_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A course's question bank (with the correct answers): list, and a form to add a question."""
+    actor = request.user
+    course = policy.get_for(actor, Course, pk, policy.CHANGE)
+    form = QuestionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.question_create(actor=actor, course=course, **form.values())
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Question added."))
+                return redirect("training:questions", pk=course.pk)
+        status = 400
+    questions = list(course.questions.order_by("position"))
+    for question in questions:
+        question.labels = question.option_labels()  # type: ignore[attr-defined]
+    return render(
+        request,
+        "training/questions.html",
+        {"course": course, "questions": questions, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def question_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    question = _question_for(actor, pk)
+    form = QuestionForm(request.POST) if request.method == "POST" else QuestionForm(question=question)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.question_update(actor=actor, question=question, **form.values())
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Question updated."))
+                return redirect("training:questions", pk=question.course_id)
+        status = 400
+    return render(
+        request,
+        "training/question_form.html",
+        {"question": question, "form": form, "course": question.course},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def question_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    question = _question_for(actor, pk)
+    course_id = question.course_id
+    services.question_delete(actor=actor, question=question)
+    messages.success(request, _("Question removed from the bank."))
+    return redirect("training:questions", pk=course_id)
+
+
+def _question_for(actor: Any, pk: int) -> Question:
+    """A question of a course the actor may change (the bank holds the answers): 404 otherwise."""
+    question = Question.objects.filter(pk=pk).first()
+    if question is None:
+        raise Http404(_("Not found."))
+    question.course = policy.get_for(actor, Course, question.course_id, policy.CHANGE)
+    return question
+
+
+@login_required
+@never_cache
 @require_GET
 def session_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One session: the course, and the roster the actor may see with what they may do on it."""
@@ -315,7 +520,8 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
         kinds = {a.kind: a.score for a in n.assessments.all()}
         n.pre_score, n.post_score = kinds.get("pre"), kinds.get("post")  # type: ignore[attr-defined]
         n.cert = getattr(n, "certificate", None)  # type: ignore[attr-defined]
-        n.outcome = services.certification_outcome(n) if n.status == NominationStatus.ENROLLED else None  # type: ignore[attr-defined]
+        delivered = n.status == NominationStatus.ENROLLED and session.cancelled_at is None
+        n.outcome = services.certification_outcome(n) if delivered else None  # type: ignore[attr-defined]
         n.can_withdraw = (  # type: ignore[attr-defined]
             policy.can(actor, policy.CHANGE, n) and session.is_open and n.status != NominationStatus.WITHDRAWN
         )
@@ -336,6 +542,7 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
             "nominate_form": nominate_form,
             "unmet": services.unmet_messages(),
             "today": today,
+            "evaluations": selectors.session_evaluations(actor=actor, session=session),
         },
     )
 

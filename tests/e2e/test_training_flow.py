@@ -111,3 +111,83 @@ def _anonymous(browser: Any, lang: str) -> Any:  # noqa: F811
     context = browser.new_context(locale=lang, viewport={"width": 1280, "height": 900})
     context.add_cookies([{"name": "django_language", "value": lang, "url": "http://localhost"}])
     return context.new_page()
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_officer_builds_a_course_and_runs_its_session_through_the_pages(live_server, browser, artifacts, lang):  # noqa: F811
+    """Tina adds a course (modules, rules, a prerequisite) and a question to its bank, schedules a
+    session, adds places, reads the participants' evaluations, and cancels another session."""
+    from himaya.training import services
+    from himaya.training.models import Course
+
+    cast = make_cast()
+    basics = make_course(cast.tina)
+    folder = artifacts / "training-officer"
+    folder.mkdir(exist_ok=True)
+    flow = Flow(browser, live_server.url, lang, folder)
+    tina = flow.sign_in(cast.tina)
+
+    flow.go(tina, reverse("training:courses"))
+    tina.locator("#course-new").click()
+    tina.fill("#id_code", "vci-201")
+    tina.fill("#id_title_ar", "المقابلة المتمحورة حول الضحية")
+    tina.fill("#id_title_en", "Victim-centred interviewing")
+    tina.select_option("#id_level", "practitioner")
+    tina.select_option("#id_prerequisites", str(basics.pk))
+    tina.fill("#id_pass_mark", "75")
+    tina.fill("#id_modules-0-title_ar", "الإعداد للمقابلة")
+    tina.fill("#id_modules-0-title_en", "Preparing the interview")
+    tina.fill("#id_modules-0-outcomes_en", "Plans a safe, private interview with an interpreter")
+    flow.shot(tina, "course-form")
+    tina.locator("#course-save").click()
+    tina.wait_for_url(re.compile(r"/training/courses/\d+/questions/$"))
+    course = Course.objects.get(code="vci-201")
+    assert list(course.prerequisites.all()) == [basics] and course.pass_mark == 75
+
+    tina.fill("#id_text_ar", "هل يجوز إجراء المقابلة بحضور صاحب العمل؟")
+    tina.fill("#id_text_en", "May the interview take place with the employer present?")
+    tina.fill("#id_option_ar_0", "نعم")
+    tina.fill("#id_option_en_0", "Yes")
+    tina.fill("#id_option_ar_1", "لا")
+    tina.fill("#id_option_en_1", "No")
+    tina.select_option("#id_correct", index=1)  # the second option (a value of "1" also matches the label "1")
+    assert tina.locator("#id_correct").input_value() == "1"
+    tina.locator("#question-add").click()
+    tina.locator("#questions li[id^=question-]").first.wait_for()
+    assert course.questions.get().correct == 1
+    flow.shot(tina, "question-bank")
+    flow.go(tina, reverse("training:courses"))
+    flow.shot(tina, "courses")
+
+    # A session (of the basic course: nobody holds the new one's prerequisite yet) gets more places.
+    session = make_session(cast.tina, basics, trainers=[cast.trent], capacity=1)
+    services.nomination_create(actor=cast.dora, session=session, participant=cast.alice)
+    services.nomination_create(actor=cast.dora, session=session, participant=cast.bob)
+    flow.go(tina, reverse("training:session-edit", kwargs={"pk": session.pk}))
+    tina.fill("#id_capacity", "12")
+    tina.fill("#id_partners", "UNODC, IOM, ILO")
+    flow.shot(tina, "session-edit")
+    tina.locator("#session-save").click()
+    tina.wait_for_url(re.compile(rf"/training/sessions/{session.pk}/$"))
+    assert session.nominations.filter(status="enrolled").count() == 2
+
+    # The session takes place and both participants evaluate it.
+    start_session(session)
+    for person, rating, comment in ((cast.alice, 5, "Very practical role plays."), (cast.bob, 4, "")):
+        nomination = session.nominations.get(participant=person)
+        services.evaluation_submit(actor=person, nomination=nomination, rating=rating, relevance=4, comment=comment)
+    flow.go(tina, reverse("training:session", kwargs={"pk": session.pk}))
+    assert "4.5" in tina.locator("#evaluation-figures").inner_text().replace("٫", ".").replace(",", ".")
+    assert "Very practical role plays." in tina.locator("#evaluation-comments").inner_text()
+    flow.shot(tina, "session-evaluations")
+
+    # Another session is cancelled with a reason.
+    later = make_session(cast.tina, basics, trainers=[cast.trent], venue="Manama training hall")
+    flow.go(tina, reverse("training:session", kwargs={"pk": later.pk}))
+    tina.locator("#session-edit").click()
+    tina.fill("#id_reason", "The trainers cannot travel that week.")
+    tina.locator("#session-cancel").click()
+    tina.locator("#session-cancelled").wait_for()
+    flow.shot(tina, "session-cancelled")
+    later.refresh_from_db()
+    assert later.cancelled_at is not None

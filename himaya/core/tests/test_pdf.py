@@ -140,3 +140,33 @@ def test_it_draws_a_bar_chart_with_shaped_labels(tmp_path):
 def test_it_refuses_a_chart_with_a_value_missing():
     with pytest.raises(ValueError):
         Document(title="Chart", language="en").bars(["a", "b"], [1])
+
+
+def _sample(language: str, name: str) -> bytes:
+    import datetime as dt
+
+    doc = Document(
+        title=ARABIC_TITLE if language == "ar" else "Certificate of attendance",
+        language=language,
+        creation_date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
+    doc.paragraph(name, size=18, bold=True)
+    doc.rows([("Level / المستوى", "Practitioner"), ("Number", "HTC-2026-000001")])
+    doc.table(["Agency", "الجهة"], [["EPC", "١٢"]])
+    return doc.render()
+
+
+def test_the_cached_fonts_embed_exactly_what_fpdf_loading_each_font_embeds(monkeypatch):
+    """Fonts are parsed once per process; every document must still get its own, complete subset:
+    byte for byte what loading the font files afresh for that document gives."""
+    from himaya.core import pdf as module
+
+    # A first document warms the caches and uses glyphs the next one does not: none may leak.
+    _sample("en", "Dmitri Ωμέγα " + ARABIC_NAME)
+    cached = [_sample("ar", ARABIC_NAME), _sample("en", "Alice Smith")]
+
+    def fresh(pdf, family, style):
+        pdf.add_font(family, style, str(module.FONT_DIR / module._FONT_FILES[(family, style)]))
+
+    monkeypatch.setattr(module, "_add_font", fresh)
+    assert cached == [_sample("ar", ARABIC_NAME), _sample("en", "Alice Smith")]

@@ -16,6 +16,7 @@ def training_nav(context: template.Context) -> dict[str, bool]:
     request: Any = context.get("request")
     user = getattr(request, "user", None)
     return {
+        "manage": policy.has_permission(user, "training.manage"),
         "nominate": policy.has_permission(user, "training.nominate"),
         "coverage": policy.has_permission(user, "training.coverage"),
     }

@@ -28,7 +28,9 @@ def post(client: Any, path: str, body: dict[str, Any], headers: dict[str, str]) 
     return client.post(path, json.dumps(body), content_type="application/json", **headers)
 
 
-def test_the_training_api_is_scoped_and_answers_as_its_schema_says(centre, client) -> None:
+def test_the_training_api_is_scoped_and_answers_as_its_schema_says(
+    centre, client, django_capture_on_commit_callbacks
+) -> None:
     c = centre.cast
     contract = contract_module.Contract(contract_module.generate_schema())
     dora, paula, alice, tina = (bearer(u) for u in (c.dora, c.paula, c.alice, c.tina))
@@ -67,8 +69,114 @@ def test_the_training_api_is_scoped_and_answers_as_its_schema_says(centre, clien
         "expires_on": certificate.expires_on.isoformat(),
     }
     contract.check(client.get("/api/v1/training/verify/not-a-token/", **tina))  # 404
+    _manage_the_catalogue(client, contract, centre, django_capture_on_commit_callbacks)
 
     ours = {(t, m) for t, ops in contract.schema["paths"].items() if t.startswith("/api/v1/training/") for m in ops}
     exercised = {(t, m) for t, m, s in contract.checked if s.startswith("2")}
     assert ours <= exercised
     assert {s for _, _, s in contract.checked} >= {"200", "201", "400", "401", "404"}
+
+
+def _manage_the_catalogue(client: Any, contract: Any, centre: Any, on_commit: Any) -> None:
+    """The centre's staff add and change courses, question banks and sessions; nobody else can."""
+    from django.core import mail
+
+    from himaya.training.models import Course, Nomination
+
+    c = centre.cast
+    tina, dora, trent = bearer(c.tina), bearer(c.dora), bearer(c.trent)
+    body = {
+        "code": "tot-301",
+        "title_ar": "تدريب المدربين",
+        "title_en": "Training of trainers",
+        "level": "tot",
+        "prerequisites": ["frt-101"],
+        "modules": [{"title_ar": "تصميم الجلسة", "title_en": "Designing a session"}],
+        "questions": [{"text_ar": "س", "text_en": "Q", "options": [["نعم", "Yes"], ["لا", "No"]], "correct": 1}],
+    }
+    made = contract.check(post(client, "/api/v1/training/courses/", body, tina), "post")
+    assert made["requires_supervised_delivery"] is True  # training of trainers
+    assert made["prerequisites"] == ["frt-101"]
+    contract.check(post(client, "/api/v1/training/courses/", body, tina), "post")  # 400: the code exists
+    contract.check(post(client, "/api/v1/training/courses/", {**body, "code": "x-1"}, dora), "post")  # 404
+    assert not Course.objects.filter(code="x-1").exists()
+
+    course_path = f"/api/v1/training/courses/{made['id']}/"
+    assert contract.check(client.get(course_path, **dora))["code"] == "tot-301"
+    changed = contract.check(
+        client.patch(
+            course_path, json.dumps({"pass_mark": 85, "modules": []}), content_type="application/json", **tina
+        ),
+        "patch",
+    )
+    assert (changed["pass_mark"], changed["modules"]) == (85, [])
+    cycle = client.patch(
+        f"/api/v1/training/courses/{centre.course.pk}/",
+        json.dumps({"prerequisites": ["tot-301"]}),
+        content_type="application/json",
+        **tina,
+    )
+    assert contract.check(cycle, "patch") and cycle.status_code == 400  # frt-101 <- tot-301 <- frt-101
+    contract.check(
+        client.patch(course_path, json.dumps({"pass_mark": 1}), content_type="application/json", **trent), "patch"
+    )  # 404
+
+    questions = f"{course_path}questions/"
+    assert len(contract.check(client.get(questions, **tina))["results"]) == 1
+    contract.check(client.get(questions, **dora))  # 404: the bank holds the answers
+    question = {"text_ar": "سؤال", "text_en": "Question", "options": [["أ", "A"], ["ب", "B"], ["ج", "C"]], "correct": 2}
+    added = contract.check(post(client, questions, question, tina), "post")
+    assert (added["position"], added["correct"]) == (2, 2)
+    contract.check(post(client, questions, {**question, "correct": 3}, tina), "post")  # 400: no 4th option
+    fixed = contract.check(
+        client.patch(f"{questions}{added['id']}/", json.dumps({"correct": 0}), content_type="application/json", **tina),
+        "patch",
+    )
+    assert fixed["correct"] == 0 and fixed["options"] == question["options"]
+    gone = client.delete(f"{questions}{added['id']}/", **tina)
+    contract.check(gone, "delete")
+    assert gone.status_code == 204
+    assert len(contract.check(client.get(questions, **tina))["results"]) == 1
+
+    import datetime as dt
+
+    from django.utils import timezone
+
+    start = timezone.localdate() + dt.timedelta(days=10)
+    new_session = {
+        "course": "frt-101",
+        "starts_on": start.isoformat(),
+        "ends_on": start.isoformat(),
+        "language": "en",
+        "capacity": 1,
+        "online": True,
+        "trainers": [c.trent.pk],
+        "partners": "IOM",
+    }
+    scheduled = contract.check(post(client, "/api/v1/training/sessions/", new_session, tina), "post")
+    assert scheduled["partners"] == "IOM" and scheduled["capacity"] == 1
+    contract.check(post(client, "/api/v1/training/sessions/", {**new_session, "trainers": [c.alice.pk]}, tina), "post")
+    contract.check(post(client, "/api/v1/training/sessions/", new_session, dora), "post")  # 404
+    session_path = f"/api/v1/training/sessions/{scheduled['id']}/"
+    nominations = f"{session_path}nominations/"
+    post(client, nominations, {"participant": c.alice.pk}, dora)
+    post(client, nominations, {"participant": c.bob.pk}, dora)
+    assert Nomination.objects.get(participant=c.bob, session_id=scheduled["id"]).status == "waitlisted"
+    mail.outbox.clear()
+    with_room = contract.check(
+        client.patch(
+            session_path, json.dumps({"capacity": 2, "venue": "Manama"}), content_type="application/json", **tina
+        ),
+        "patch",
+    )
+    assert with_room["enrolled"] == 2  # bob came off the waiting list
+    contract.check(
+        client.patch(session_path, json.dumps({"capacity": 0}), content_type="application/json", **tina), "patch"
+    )  # 400
+    with on_commit(execute=True):
+        cancelled = contract.check(
+            post(client, f"{session_path}cancel/", {"reason": "The trainers cannot travel."}, tina), "post"
+        )
+    assert cancelled["cancelled_at"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "bob@example.org"]
+    contract.check(post(client, f"{session_path}cancel/", {"reason": "Twice is once too many."}, tina), "post")  # 400

@@ -97,6 +97,23 @@ def test_the_public_page_is_throttled_per_address(client, certificate):
     assert other.status_code == 200
 
 
+@override_settings(HIMAYA_TRAINING_VERIFY_PER_MINUTE=3)
+def test_behind_a_proxy_the_throttle_counts_each_client_not_the_proxy(client, certificate, settings):
+    url = f"/training/verify/{certificate.token}/"
+
+    def get(client_address, forged=""):
+        chain = f"{forged}, {client_address}" if forged else client_address
+        return client.get(url, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=chain).status_code
+
+    settings.HIMAYA_PROXY_HOPS = 1
+    assert [get("203.0.113.9") for _ in range(4)] == [200, 200, 200, 429]
+    assert get("198.51.100.1") == 200  # another client through the same proxy
+    assert get("203.0.113.9", forged="192.0.2.1") == 429  # a forged entry on the left does not help
+    cache.clear()
+    settings.HIMAYA_PROXY_HOPS = 0  # not configured: every client behind the proxy shares one count
+    assert [get(f"203.0.113.{i}") for i in range(4)] == [200, 200, 200, 429]
+
+
 def test_the_public_page_records_each_check_in_the_audit_log(client, certificate):
     _page(client, certificate)
     assert AuditEvent.objects.filter(action="training.certificate.verify", actor_id__isnull=True).count() == 1
