@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -217,16 +218,39 @@ def visible(actor: Any, model: type[M], action: str = VIEW) -> QuerySet[M]:
     manager = model._default_manager
     if q is None:
         return manager.none()
-    return manager.filter(q).distinct() if _needs_distinct(q) else manager.filter(q)
+    return manager.filter(q).distinct() if _needs_distinct(q, model) else manager.filter(q)
 
 
-def _needs_distinct(q: Q) -> bool:
-    # Rules that cross a to-many relation ("__" through a reverse FK) can duplicate rows.
+def _needs_distinct(q: Q, model: type[models.Model] | None = None) -> bool:
+    """Whether filtering on `q` can return a row twice: only a lookup that crosses a to-many relation
+    (a reverse foreign key or a many-to-many) joins several rows per row. Following foreign keys
+    forward (`person__nationality`) cannot, and DISTINCT there would stop PostgreSQL from reading
+    the first page of a list off an index (a national case list took 300 ms instead of 13)."""
+
+    def crosses_to_many(path: str) -> bool:
+        if model is None:
+            return "__" in path and not path.endswith(("__in", "__exact", "__isnull"))
+        opts = model._meta
+        for part in path.split("__"):
+            try:
+                field = opts.get_field(part)
+            except FieldDoesNotExist:
+                return False  # a lookup or transform (`in`, `gte`, `year`): the path ends here
+            if not field.is_relation:
+                return False
+            if field.many_to_many or field.one_to_many:
+                return True
+            related = field.related_model
+            if related is None or isinstance(related, str):
+                return True  # unresolved (generic relation): stay safe
+            opts = related._meta
+        return False
+
     def walk(node: Any) -> bool:
         if isinstance(node, Q):
             return any(walk(child) for child in node.children)
         if isinstance(node, tuple):
-            return "__" in node[0] and not node[0].endswith(("__in", "__exact", "__isnull"))
+            return crosses_to_many(node[0])
         return False
 
     return walk(q)

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 MAX_ENTRIES = 4096
 _SENTINEL_BASE = 987_654_320_000
@@ -75,7 +75,7 @@ def _learn(
     s_kwargs = {k: (next(sentinels) if _is_slot(kwargs[k]) else kwargs[k]) for k in kw_names}
     try:
         sample = reverse(view_name, args=s_args, kwargs=s_kwargs, current_app=current_app)
-    except Exception:  # noqa: BLE001 - a pattern the sentinels do not fit: reverse directly
+    except (NoReverseMatch, ValueError, TypeError):  # a pattern the sentinels do not fit: reverse directly
         return None
     parts: list[str] = []
     rest = sample

@@ -172,6 +172,11 @@ def hijri(value: Any) -> str:
 @register.simple_tag(takes_context=True)
 def date_with_hijri(context: template.Context, value: Any, fmt: str = "DATE_FORMAT") -> SafeString | str:
     """The localised Gregorian date, with the Hijri date beside it when the user prefers both."""
+    return date_html(value, _user(context), fmt)
+
+
+def date_html(value: Any, user: Any, fmt: str = "DATE_FORMAT") -> SafeString | str:
+    """`{% date_with_hijri %}` for views that build list rows in Python."""
     if value in (None, ""):
         return ""
     if isinstance(value, dt.datetime):
@@ -180,7 +185,6 @@ def date_with_hijri(context: template.Context, value: Any, fmt: str = "DATE_FORM
     else:
         gregorian = _date_text(value, fmt, translation.get_language())
     iso = value.isoformat() if isinstance(value, dt.date) else ""
-    user = _user(context)
     if getattr(user, "calendar", "") == HIJRI_PREFERENCE:
         h = hijri_text(value)
         if h:
