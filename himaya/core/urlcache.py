@@ -38,8 +38,15 @@ def reverse_cached(
     kw_names = tuple(sorted(kwargs))
     kw_shape = tuple(None if _is_slot(kwargs[k]) else kwargs[k] for k in kw_names)
     try:
-        key = (view_name, arg_shape, kw_names, kw_shape, current_app, get_urlconf() or settings.ROOT_URLCONF,
-               get_script_prefix())
+        key = (
+            view_name,
+            arg_shape,
+            kw_names,
+            kw_shape,
+            current_app,
+            get_urlconf() or settings.ROOT_URLCONF,
+            get_script_prefix(),
+        )
         parts = _TEMPLATES.get(key, False)
     except TypeError:  # an unhashable argument
         return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)

@@ -44,9 +44,7 @@ CASES = [
 def test_the_spliced_serialisation_is_the_canonical_one(values):
     prev = "ab" * 32
     for seq in (1, 42, 10**12):
-        spliced = (
-            b"[1," + str(seq).encode() + b"," + canonical_middle(**values) + b"," + orjson.dumps(prev) + b"]"
-        )
+        spliced = b"[1," + str(seq).encode() + b"," + canonical_middle(**values) + b"," + orjson.dumps(prev) + b"]"
         assert spliced == canonical_bytes(seq=seq, prev_hash=prev, **values)
 
 

@@ -78,9 +78,7 @@ class Command(BaseCommand):
 
         # CPU time, not wall time: on a shared machine waits for the CPU or the database are not our cost.
         profiler = cProfile.Profile(time.process_time) if options["profile"] else None
-        self.stdout.write(
-            f"{'page':<24} {'n':>4} {'mean ms':>8} {'p50 ms':>8} {'cpu ms':>8} {'queries':>8}  statuses"
-        )
+        self.stdout.write(f"{'page':<24} {'n':>4} {'mean ms':>8} {'p50 ms':>8} {'cpu ms':>8} {'queries':>8}  statuses")
         total_wall: list[float] = []
         total_cpu: list[float] = []
         for name, requests in per_page.items():
