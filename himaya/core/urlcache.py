@@ -47,15 +47,16 @@ def reverse_cached(
             get_urlconf() or settings.ROOT_URLCONF,
             get_script_prefix(),
         )
-        parts = _TEMPLATES.get(key, False)
+        known = key in _TEMPLATES
     except TypeError:  # an unhashable argument
         return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
     values = [a for a in args if _is_slot(a)] + [kwargs[k] for k in kw_names if _is_slot(kwargs[k])]
-    if parts is False:
+    if not known:
         url = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
         if len(_TEMPLATES) < MAX_ENTRIES:
             _TEMPLATES[key] = _learn(view_name, args, kwargs, kw_names, current_app, values, url)
         return url
+    parts = _TEMPLATES[key]
     if parts is None:
         return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
     out = [parts[0]]

@@ -51,7 +51,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rng = random.Random(options["seed"])
-        bench = BenchWeb(stdout=self.stdout, stderr=self.stderr)
+        bench = BenchWeb(stdout=self.stdout, stderr=self.stderr)  # type: ignore[arg-type]
         pick = bench._prepare(rng)
         per_page: dict[str, list[loadgen.Request]] = {name: [] for name in options["page"] or PAGES}
         wanted = options["requests"]
