@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "himaya.access.middleware.PolicyMemoMiddleware",
     "himaya.accounts.middleware.SessionPolicyMiddleware",
     "himaya.accounts.middleware.UserLanguageMiddleware",
     "himaya.accounts.middleware.MfaRequiredMiddleware",
@@ -123,6 +124,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "himaya.core.context_processors.himaya",
             ],
+            # `{% url %}` with reverse remembered per pattern (same syntax and output).
+            "builtins": ["himaya.core.templatetags.urls_cached"],
         },
     },
 ]

@@ -104,6 +104,10 @@ def needs_history(*, actor: Any, case: Case) -> list[AssessmentRow]:
 def care_plan(*, actor: Any, case: Case) -> list[dict[str, Any]]:
     """Goals with their actions (each with its services and overdue flag), as the actor may see them."""
     goals = list(policy.visible(actor, CareGoal).filter(case=case).order_by("created_at", "pk"))
+    if not goals:
+        # Actions and services are shown under their goals: without a goal nothing is shown (or
+        # read), so the two other queries are not needed (most case pages have no plan yet).
+        return []
     actions = list(
         policy.visible(actor, CareAction)
         .filter(case=case)

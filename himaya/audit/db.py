@@ -182,3 +182,42 @@ def flush_pauses_triggers() -> Iterator[None]:
         yield
     finally:
         BaseDatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
+
+
+# --- One-statement append (PostgreSQL) ---------------------------------------------------------
+# An append is on the path of every audited request. On PostgreSQL it is one function call: take
+# the append lock, read the head with a fresh snapshot (each statement of a plpgsql function takes
+# its own in READ COMMITTED), hash, insert the event and advance the head, in one round trip and
+# atomic as one statement. The hash is the same as `services.event_hash(canonical_bytes(...))`:
+# Python sends the canonical serialisation of everything except the sequence number and the
+# previous hash (`services.canonical_middle`), the function splices those two in
+# (`[1,<seq>,<middle>,"<prev_hash>"]`), so the pinned format stays defined in one place and
+# `himaya audit verify` checks it in Python. The append-only triggers still guard the tables.
+APPEND_FUNCTION = "himaya_audit_append"
+POSTGRES_APPEND_INSTALL = f"""
+CREATE OR REPLACE FUNCTION {APPEND_FUNCTION}(
+    lock_key bigint, at timestamptz, p_actor_id bigint, p_actor_agency_id bigint, p_action text,
+    p_object_type text, p_object_id text, p_owner_agency_id bigint, p_request_id text, p_fields text,
+    p_outcome text, p_detail text, middle bytea,
+    OUT event_id bigint, OUT event_seq bigint, OUT event_prev_hash text, OUT event_hash text
+) LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(lock_key);
+  SELECT seq + 1, hash INTO event_seq, event_prev_hash FROM {HEAD_TABLE} WHERE id = 1;
+  IF event_seq IS NULL THEN
+    RAISE EXCEPTION 'audit chain head is missing';
+  END IF;
+  event_hash := encode(sha256(
+      convert_to(event_prev_hash || '[1,' || event_seq::text || ',', 'UTF8') || middle
+      || convert_to(',"' || event_prev_hash || '"]', 'UTF8')), 'hex');
+  INSERT INTO {EVENT_TABLE} (seq, occurred_at, actor_id, actor_agency_id, action, object_type, object_id,
+      owner_agency_id, request_id, fields, outcome, detail, prev_hash, hash)
+    VALUES (event_seq, at, p_actor_id, p_actor_agency_id, p_action, p_object_type, p_object_id,
+      p_owner_agency_id, p_request_id, p_fields, p_outcome, p_detail, event_prev_hash, event_hash)
+    RETURNING id INTO event_id;
+  UPDATE {HEAD_TABLE} SET seq = event_seq, hash = event_hash WHERE id = 1;
+END $$"""  # noqa: S608
+POSTGRES_APPEND_DROP = (
+    f"DROP FUNCTION IF EXISTS {APPEND_FUNCTION}(bigint, timestamptz, bigint, bigint, text, text, text, bigint, "
+    "text, text, text, text, bytea)"
+)

@@ -20,7 +20,13 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 APPEND_LOCK_KEY = int.from_bytes(hashlib.sha256(b"himaya-audit-append").digest()[:8], "big") >> 1
 
 
-# Raw SQL: an append is on the path of every audited request, so it costs three statements.
+# Raw SQL: an append is on the path of every audited request. On PostgreSQL it is one statement
+# (the plpgsql function `himaya_audit_append`, installed by migration audit 0004, see db.py); on
+# SQLite three, inside the caller's write transaction.
+_APPEND_SQL = (
+    "SELECT event_id, event_seq, event_prev_hash, event_hash "
+    "FROM himaya_audit_append(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
 _HEAD_SQL = "SELECT seq, hash FROM audit_auditchainhead WHERE id = 1"
 _INSERT_SQL = (
     "INSERT INTO audit_auditevent (seq, occurred_at, actor_id, actor_agency_id, action, object_type, object_id, "
@@ -75,6 +81,43 @@ def canonical_bytes(
     )
 
 
+def canonical_middle(
+    *,
+    occurred_us: int,
+    actor_id: int | None,
+    actor_agency_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    owner_agency_id: int | None,
+    request_id: str,
+    fields: str,
+    outcome: str,
+    detail: str,
+) -> bytes:
+    """`canonical_bytes` without its version, sequence number and previous hash (and brackets).
+
+    `canonical_bytes(seq=s, prev_hash=h, **rest)` is exactly
+    `b"[1," + str(s) + b"," + canonical_middle(**rest) + b"," + b'"' + h + b'"]'` (h is hex): the
+    PostgreSQL append function splices the head's values in under the append lock.
+    """
+    return orjson.dumps(
+        [
+            occurred_us,
+            actor_id,
+            actor_agency_id,
+            action,
+            object_type,
+            object_id,
+            owner_agency_id,
+            request_id,
+            fields,
+            outcome,
+            detail,
+        ]
+    )[1:-1]
+
+
 def event_hash(payload: bytes, prev_hash: str) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + payload).hexdigest()
 
@@ -111,56 +154,21 @@ def audit_record(
     actor_agency_id = getattr(actor, "agency_id", None) if actor is not None else None
     field_names = ",".join(sorted(set(fields)))
     rid = request_id if request_id is not None else current_request_id()
-    # No savepoint: if the append fails, the action it records must not commit either.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Appenders queue on one advisory lock (first come, first served); each statement in
-            # READ COMMITTED takes a fresh snapshot, so the head read below sees the last append.
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
-            cursor.execute(_HEAD_SQL)
-        else:
-            # SQLite: transactions are BEGIN IMMEDIATE (settings), so this writer already holds the lock.
-            cursor.execute(_HEAD_SQL)
-        head_seq, head_hash = cursor.fetchone()
-        seq = head_seq + 1
-        now = timezone.now()
-        payload = canonical_bytes(
-            seq=seq,
-            occurred_us=micros(now),
-            actor_id=actor_id,
-            actor_agency_id=actor_agency_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            owner_agency_id=owner_agency_id,
-            request_id=rid,
-            fields=field_names,
-            outcome=outcome,
-            detail=detail,
-            prev_hash=head_hash,
-        )
-        digest = event_hash(payload, head_hash)
-        cursor.execute(
-            _INSERT_SQL,
-            [
-                seq,
-                connection.ops.adapt_datetimefield_value(now),
-                actor_id,
-                actor_agency_id,
-                action,
-                object_type,
-                object_id,
-                owner_agency_id,
-                rid,
-                field_names,
-                outcome,
-                detail,
-                head_hash,
-                digest,
-            ],
-        )
-        (event_id,) = cursor.fetchone()
-        cursor.execute(_ADVANCE_SQL, [seq, digest])
+    now = timezone.now()
+    append = _append_postgresql if connection.vendor == "postgresql" else _append_sqlite
+    event_id, seq, head_hash, digest = append(
+        now=now,
+        actor_id=actor_id,
+        actor_agency_id=actor_agency_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        owner_agency_id=owner_agency_id,
+        request_id=rid,
+        fields=field_names,
+        outcome=outcome,
+        detail=detail,
+    )
     event = AuditEvent(
         id=event_id,
         seq=seq,
@@ -180,6 +188,66 @@ def audit_record(
     )
     event._state.adding = False
     return event
+
+
+def _append_postgresql(*, now: dt.datetime, **values: Any) -> tuple[int, int, str, str]:
+    """One statement: lock, read the head, hash, insert, advance (atomic on its own or in the caller's
+    transaction, which then holds the append lock until it ends, as before)."""
+    middle = canonical_middle(occurred_us=micros(now), **values)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _APPEND_SQL,
+            [
+                APPEND_LOCK_KEY,
+                now,
+                values["actor_id"],
+                values["actor_agency_id"],
+                values["action"],
+                values["object_type"],
+                values["object_id"],
+                values["owner_agency_id"],
+                values["request_id"],
+                values["fields"],
+                values["outcome"],
+                values["detail"],
+                middle,
+            ],
+        )
+        event_id, seq, head_hash, digest = cursor.fetchone()
+    return int(event_id), int(seq), str(head_hash), str(digest)
+
+
+def _append_sqlite(*, now: dt.datetime, **values: Any) -> tuple[int, int, str, str]:
+    # No savepoint: if the append fails, the action it records must not commit either.
+    # Transactions are BEGIN IMMEDIATE (settings), so this writer already holds the write lock.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(_HEAD_SQL)
+        head_seq, head_hash = cursor.fetchone()
+        seq = head_seq + 1
+        payload = canonical_bytes(seq=seq, occurred_us=micros(now), prev_hash=head_hash, **values)
+        digest = event_hash(payload, head_hash)
+        cursor.execute(
+            _INSERT_SQL,
+            [
+                seq,
+                connection.ops.adapt_datetimefield_value(now),
+                values["actor_id"],
+                values["actor_agency_id"],
+                values["action"],
+                values["object_type"],
+                values["object_id"],
+                values["owner_agency_id"],
+                values["request_id"],
+                values["fields"],
+                values["outcome"],
+                values["detail"],
+                head_hash,
+                digest,
+            ],
+        )
+        (event_id,) = cursor.fetchone()
+        cursor.execute(_ADVANCE_SQL, [seq, digest])
+    return int(event_id), seq, str(head_hash), digest
 
 
 def audit_browse_record(*, actor: Any, what: str, filters: Iterable[str] = (), seq: int | None = None) -> AuditEvent:

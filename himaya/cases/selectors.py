@@ -110,7 +110,7 @@ def case_list(*, actor: Any, filters: CaseFilters | None = None) -> QuerySet[Cas
 
 def case_get(*, actor: Any, pk: Any, audit: bool = True) -> Case:
     """One case, or Http404 when outside the actor's scope. The read is audited (actions audit themselves)."""
-    return policy.get_for(actor, Case, pk, audit=audit)
+    return policy.get_for(actor, Case, pk, audit=audit, related=("person", "owner_agency", "assigned_to"))
 
 
 def may_use_case_pages(actor: Any) -> bool:

@@ -54,8 +54,10 @@ def embassy_sees_its_nationals_cases_with_consent(actor: Any) -> Q | None:
     country = _embassy_country(actor)
     if country is None:
         return None
-    consents = _active_embassy_consents(actor).filter(person_id=OuterRef("person_id"))
-    return Q(person__nationality=country) & Q(Exists(consents))
+    # The nationality is checked inside the EXISTS (on the consent's person), not through a join
+    # of every case to its person: on national data the join made PostgreSQL read all people.
+    consents = _active_embassy_consents(actor).filter(person_id=OuterRef("person_id"), person__nationality=country)
+    return Q(Exists(consents))
 
 
 @rule(Consent, VIEW)

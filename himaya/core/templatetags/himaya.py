@@ -49,6 +49,27 @@ def label(obj: Any, field_name: str) -> Any:
     return _choice_labels(obj._meta.label, field_name, translation.get_language()).get(str(value), value)
 
 
+_BADGE_CLASS = {
+    "closed": "text-bg-secondary",
+    "rg_negative": "text-bg-danger",
+    "cg_negative": "text-bg-danger",
+    "rg_pending": "text-bg-warning",
+    "cg_pending": "text-bg-warning",
+    "reconsideration": "text-bg-warning",
+}
+
+
+@register.simple_tag
+def stage_badge(stage: str, label: Any) -> SafeString:
+    """A case stage as a coloured badge (a tag, not an include: it is drawn on every row of lists)."""
+    return format_html(
+        '<span class="badge rounded-pill {}" data-stage="{}">{}</span>',
+        _BADGE_CLASS.get(str(stage), "text-bg-info"),
+        stage,
+        label,
+    )
+
+
 # --- Policy ----------------------------------------------------------------------------------
 @register.simple_tag(takes_context=True)
 def permitted(context: template.Context, name: str) -> bool:
@@ -122,16 +143,22 @@ def _as_date(value: Any) -> dt.date | None:
 
 def hijri_text(value: Any, language: str | None = None) -> str:
     """'19 Jumada al-Akhirah 1448 AH' / '19 جمادى الآخرة 1448 هـ' (Umm al-Qura), or '' if out of range."""
-    from hijridate import Gregorian
-
     day = _as_date(value)
     if day is None:
         return ""
+    return _hijri_day((language or translation.get_language() or "ar").startswith("ar"), day)
+
+
+@lru_cache(maxsize=8192)
+def _hijri_day(arabic: bool, day: dt.date) -> str:
+    # Pages show the same few hundred days over and over: convert each once per process.
+    from hijridate import Gregorian
+
     try:
         h = Gregorian(day.year, day.month, day.day).to_hijri()
     except (OverflowError, ValueError):
         return ""  # the Umm al-Qura tables cover 1343–1500 AH (1924–2077)
-    if (language or translation.get_language() or "ar").startswith("ar"):
+    if arabic:
         return f"{h.day} {h.month_name('ar')} {h.year} {h.notation('ar')}"
     return f"{h.day} {h.month_name('en')} {h.year} {h.notation('en')}"
 
@@ -145,12 +172,19 @@ def hijri(value: Any) -> str:
 @register.simple_tag(takes_context=True)
 def date_with_hijri(context: template.Context, value: Any, fmt: str = "DATE_FORMAT") -> SafeString | str:
     """The localised Gregorian date, with the Hijri date beside it when the user prefers both."""
+    return date_html(value, _user(context), fmt)
+
+
+def date_html(value: Any, user: Any, fmt: str = "DATE_FORMAT") -> SafeString | str:
+    """`{% date_with_hijri %}` for views that build list rows in Python."""
     if value in (None, ""):
         return ""
-    shown = timezone.localtime(value) if isinstance(value, dt.datetime) and timezone.is_aware(value) else value
-    gregorian = formats.date_format(shown, fmt)
+    if isinstance(value, dt.datetime):
+        shown = timezone.localtime(value) if timezone.is_aware(value) else value
+        gregorian = formats.date_format(shown, fmt)
+    else:
+        gregorian = _date_text(value, fmt, translation.get_language())
     iso = value.isoformat() if isinstance(value, dt.date) else ""
-    user = _user(context)
     if getattr(user, "calendar", "") == HIJRI_PREFERENCE:
         h = hijri_text(value)
         if h:
@@ -161,6 +195,12 @@ def date_with_hijri(context: template.Context, value: Any, fmt: str = "DATE_FORM
                 h,
             )
     return format_html('<time datetime="{}">{}</time>', iso, gregorian)
+
+
+@lru_cache(maxsize=8192)
+def _date_text(day: Any, fmt: str, language: str | None) -> str:
+    """A date (not a datetime) in the language's format: the same days recur on every page."""
+    return str(formats.date_format(day, fmt))
 
 
 # --- Countries and languages -----------------------------------------------------------------
