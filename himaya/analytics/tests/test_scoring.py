@@ -52,8 +52,11 @@ def _tiny() -> duckdb.DuckDBPyConnection:
     con.register("e", pa.table({"id": [1, 2, 3], "isic_section": ["F", "F", "T"], "size_band": ["micro"] * 3}))
     con.execute("CREATE TABLE employers AS SELECT * FROM e")
     workers = [(w, 1 + (w - 1) // 4) for w in range(1, 13)]
-    con.execute("CREATE TABLE workers (id BIGINT, employer_id BIGINT, nationality VARCHAR, start_date DATE)")
-    con.executemany("INSERT INTO workers VALUES (?, ?, 'IN', DATE '2024-01-01')", workers)
+    con.execute(
+        "CREATE TABLE workers (id BIGINT, employer_id BIGINT, worksite_id BIGINT, nationality VARCHAR, start_date DATE)"
+    )
+    con.executemany("INSERT INTO workers VALUES (?, ?, ?, 'IN', DATE '2024-01-01')", [(w, e, e) for w, e in workers])
+    con.execute("CREATE TABLE worksites AS SELECT id, id AS employer_id FROM employers")
     con.execute(
         "CREATE TABLE wages (worker_id BIGINT, employer_id BIGINT, month DATE, expected DOUBLE, paid DOUBLE, paid_on DATE)"
     )
@@ -66,11 +69,11 @@ def _tiny() -> duckdb.DuckDBPyConnection:
                 (w, e, month, 200.0, 0.0 if unpaid else 200.0, None if unpaid else month + dt.timedelta(days=35))
             )
     con.executemany("INSERT INTO wages VALUES (?, ?, ?, ?, ?, ?)", rows)
-    con.execute("CREATE TABLE complaints (employer_id BIGINT, type VARCHAR, filed_on DATE)")
-    con.executemany("INSERT INTO complaints VALUES (1, 'passport_retention', DATE '2026-06-01')", [()] * 2)
+    con.execute("CREATE TABLE complaints (employer_id BIGINT, worker_id BIGINT, type VARCHAR, filed_on DATE)")
+    con.executemany("INSERT INTO complaints VALUES (1, 1, 'passport_retention', DATE '2026-06-01')", [()] * 2)
     for name, cols in (
-        ("absconding", "employer_id BIGINT, filed_on DATE"),
-        ("transfers", "from_employer_id BIGINT, transferred_on DATE"),
+        ("absconding", "employer_id BIGINT, worker_id BIGINT, filed_on DATE"),
+        ("transfers", "from_employer_id BIGINT, worker_id BIGINT, transferred_on DATE"),
         ("inspections", "employer_id BIGINT, visited_on DATE, violation_found BOOLEAN"),
     ):
         con.execute(f"CREATE TABLE {name} ({cols})")

@@ -248,17 +248,10 @@ def test_the_importers_permit_index_is_the_models(db, permit) -> None:
 
 
 def test_wage_rows_whose_worker_vanished_are_refused_in_the_write_transaction(employers, tmp_path) -> None:
-    from django.db import connection
-
     from himaya.prevention.importers import SPECS, ImportRejected, _check_references
 
     employer = Employer.objects.get(cr_number="100001-1")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO prevention_wagepayment (worker_id, employer_id, month, expected, paid, batch_id) "
-            "VALUES (%s, %s, %s, 100, 100, 424242)",
-            [987654, employer.pk, "2026-01-01"],
-        )
+    _check_references(SPECS["wages"], {"employer_id": [employer.pk]})
     with pytest.raises(ImportRejected) as refused:
-        _check_references(SPECS["wages"], 424242)
+        _check_references(SPECS["wages"], {"worker_id": [987654], "employer_id": [employer.pk]})
     assert refused.value.rejections[0]["code"] == "reference_gone"
