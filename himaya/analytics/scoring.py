@@ -222,22 +222,60 @@ def _prepare_window(con: duckdb.DuckDBPyConnection, start: dt.date, as_of: dt.da
     """Per-worker tables both units are computed from (each read of the large relations once).
 
     f_wm: per worker and paying employer, the months unpaid, late, underpaid and paid in the
-    window, with the worker's worksite when they are still placed at that employer; f_ev: the
-    complaints, absconding reports and transfers of the window, with the worksite likewise.
+    window, with the worker's worksite when they are still placed at that employer (f_we: its
+    counts per employer and worksite; f_wk: the workforce likewise); f_ev: the complaints,
+    absconding reports and transfers of the window, with the worksite likewise.
     """
+    masks = window_masks(start, as_of)
+    columns = {r[0] for r in con.execute("DESCRIBE wage_months").fetchall()}
+    # A snapshot's wage_months may carry the worker's worksite already (joined when written).
+    if "worksite_id" in columns:
+        site, join = "g.worksite_id", ""
+    else:
+        site, join = "w.worksite_id", "LEFT JOIN workers w ON w.id = g.worker_id AND w.employer_id = g.employer_id"
+    counts = ",\n".join(
+        f"sum(bit_count(g.{m} & win.mask)) AS {name}"
+        for m, name in (("unpaid", "unpaid_m"), ("late", "late_m"), ("under", "under_m"), ("present", "months"))
+    )
+    if len(masks) == 1:
+        # The usual case: the window lies in one era, so each worker and employer has one row.
+        era, mask = masks[0]
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMPORARY TABLE f_wm AS
+            SELECT g.worker_id, g.employer_id, {site} AS worksite_id,
+                   bit_count(g.unpaid & {mask}::BIGINT) AS unpaid_m, bit_count(g.late & {mask}::BIGINT) AS late_m,
+                   bit_count(g.under & {mask}::BIGINT) AS under_m, bit_count(g.present & {mask}::BIGINT) AS months
+            FROM wage_months g {join}
+            WHERE g.era = {era} AND g.present & {mask}::BIGINT <> 0
+            """
+        )
+    else:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMPORARY TABLE f_wm AS
+            WITH win(era, mask) AS (VALUES {_window_values(start, as_of)})
+            SELECT g.worker_id, g.employer_id, any_value({site}) AS worksite_id, {counts}
+            FROM wage_months g JOIN win ON win.era = g.era {join}
+            WHERE g.present & win.mask <> 0
+            GROUP BY g.worker_id, g.employer_id
+            """
+        )
+    # Both units add up these per (employer, worksite) counts (a worksite NULL: not placed there).
     con.execute(
-        f"""
-        CREATE OR REPLACE TEMPORARY TABLE f_wm AS
-        WITH win(era, mask) AS (VALUES {_window_values(start, as_of)})
-        SELECT g.worker_id, g.employer_id, any_value(w.worksite_id) AS worksite_id,
-               sum(bit_count(g.unpaid & win.mask)) AS unpaid_m,
-               sum(bit_count(g.late & win.mask)) AS late_m,
-               sum(bit_count(g.under & win.mask)) AS under_m,
-               sum(bit_count(g.present & win.mask)) AS months
-        FROM wage_months g JOIN win ON win.era = g.era
-        LEFT JOIN workers w ON w.id = g.worker_id AND w.employer_id = g.employer_id
-        WHERE g.present & win.mask <> 0
-        GROUP BY g.worker_id, g.employer_id
+        """
+        CREATE OR REPLACE TEMPORARY TABLE f_we AS
+        SELECT employer_id, worksite_id,
+               count(*) FILTER (WHERE unpaid_m >= 3) AS unpaid_3m_workers,
+               count(*) FILTER (WHERE late_m >= 3) AS late_3m_workers,
+               sum(under_m) AS underpaid_months, sum(months) AS pay_months, count(*) AS paid_workers
+        FROM f_wm GROUP BY employer_id, worksite_id
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMPORARY TABLE f_wk AS
+        SELECT employer_id, worksite_id, count(*) AS workers FROM workers GROUP BY employer_id, worksite_id
         """
     )
     con.execute(
@@ -283,15 +321,12 @@ def _features_sql(unit: str) -> str:
         unit_id = "s.id"
     return f"""
     WITH we AS (
-        SELECT {key} AS unit,
-               count(*) FILTER (WHERE unpaid_m >= 3) AS unpaid_3m_workers,
-               count(*) FILTER (WHERE late_m >= 3) AS late_3m_workers,
-               sum(under_m) AS underpaid_months,
-               sum(months) AS pay_months,
-               count(*) AS paid_workers
-        FROM f_wm WHERE {key} IS NOT NULL GROUP BY {key}
+        SELECT {key} AS unit, sum(unpaid_3m_workers) AS unpaid_3m_workers, sum(late_3m_workers) AS late_3m_workers,
+               sum(underpaid_months) AS underpaid_months, sum(pay_months) AS pay_months,
+               sum(paid_workers) AS paid_workers
+        FROM f_we WHERE {key} IS NOT NULL GROUP BY {key}
     ), wk AS (
-        SELECT {key} AS unit, count(*) AS workers FROM workers WHERE {key} IS NOT NULL GROUP BY {key}
+        SELECT {key} AS unit, sum(workers) AS workers FROM f_wk WHERE {key} IS NOT NULL GROUP BY {key}
     ), ev AS (
         SELECT {key} AS unit, {event_counts} FROM f_ev WHERE {key} IS NOT NULL GROUP BY {key}
     ), pi AS (
@@ -359,6 +394,17 @@ def _points_sql(indicator: Indicator) -> str:
     )
 
 
+def _score_sql(source: str, key: str, weights: Weights) -> str:
+    points = ",\n".join(_points_sql(i) for i in weights.indicators)
+    total = " + ".join(f"pts_{i.code}" for i in weights.indicators) or "0"
+    return f"""
+        WITH p AS (SELECT *, {points} FROM {source})
+        SELECT *, ({total})::INTEGER AS score,
+               row_number() OVER (ORDER BY ({total}) DESC, workers DESC, {key}) AS rank
+        FROM p ORDER BY rank
+    """
+
+
 def score(con: duckdb.DuckDBPyConnection, features: pa.Table, weights: Weights) -> pa.Table:
     """Features plus `pts_<code>` per indicator, `score` and `rank` (1 = highest risk).
 
@@ -368,19 +414,32 @@ def score(con: duckdb.DuckDBPyConnection, features: pa.Table, weights: Weights) 
     """
     key = "worksite_id" if "worksite_id" in features.column_names else "employer_id"
     con.register("features_in", features)
-    points = ",\n".join(_points_sql(i) for i in weights.indicators)
-    total = " + ".join(f"pts_{i.code}" for i in weights.indicators) or "0"
     try:
-        return con.sql(
-            f"""
-            WITH p AS (SELECT *, {points} FROM features_in)
-            SELECT *, ({total})::INTEGER AS score,
-                   row_number() OVER (ORDER BY ({total}) DESC, workers DESC, {key}) AS rank
-            FROM p ORDER BY rank
-            """
-        ).to_arrow_table()
+        return con.sql(_score_sql("features_in", key, weights)).to_arrow_table()
     finally:
         con.unregister("features_in")
+
+
+def rescore(
+    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, weights: Weights, worksites: bool = True
+) -> tuple[pa.Table, pa.Table | None]:
+    """Scored employers and (if `worksites`) worksites: features and points in one query each.
+
+    The same as `score(features(...))`, without handing the features over as Arrow in between.
+    """
+    _ensure_relations(con)
+    start = _month_start(as_of, weights.window_months)
+    _prepare_window(con, start, as_of)
+    params = {"as_of": as_of}
+    employers = con.sql(
+        _score_sql(f"({_features_sql('employer')})", "employer_id", weights), params=params
+    ).to_arrow_table()
+    sites = None
+    if worksites:
+        sites = con.sql(
+            _score_sql(f"({_features_sql('worksite')})", "worksite_id", weights), params=params
+        ).to_arrow_table()
+    return employers, sites
 
 
 def reasons(row: dict[str, Any], weights: Weights) -> list[dict[str, Any]]:

@@ -851,6 +851,11 @@ def _copy_new_wages(cursor: Any, columns: list[str], prepared: Path, total: int,
     A file of new months (the usual monthly file, or a first load) goes in at COPY speed; a file
     that repeats a worker's month fails on the unique key at once and takes the upsert path.
     """
+    cursor.execute("LOCK TABLE prevention_wagepayment IN SHARE ROW EXCLUSIVE MODE")  # one wage import at a time
+    cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM prevention_wagepayment)")
+    if cursor.fetchone()[0]:
+        _initial_wage_load(cursor, columns, prepared, total, report)
+        return True
     cursor.execute("SAVEPOINT himaya_new_wages")
     try:
         copy_sql = f"COPY prevention_wagepayment ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
@@ -862,6 +867,29 @@ def _copy_new_wages(cursor: Any, columns: list[str], prepared: Path, total: int,
         return False
     cursor.execute("RELEASE SAVEPOINT himaya_new_wages")
     return True
+
+
+def _initial_wage_load(cursor: Any, columns: list[str], prepared: Path, total: int, report: Progress) -> None:
+    """The first load into the empty wage table: its keys are indexed once after the COPY.
+
+    Maintaining two B-trees row by row (and logging every change) costs more than the COPY
+    itself; building them after, from a sort, is a fraction of that. The constraints are dropped
+    and added back in the import's transaction, so a failed or killed import leaves them as they
+    were, and no one reads the table meanwhile (it is empty, and locked).
+    """
+    cursor.execute("LOCK TABLE prevention_wagepayment IN ACCESS EXCLUSIVE MODE")
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = 'prevention_wagepayment'::regclass AND contype IN ('p', 'u') ORDER BY contype"
+    )
+    constraints = cursor.fetchall()
+    for name, _definition in constraints:
+        cursor.execute(f'ALTER TABLE prevention_wagepayment DROP CONSTRAINT "{name}"')
+    copy_sql = f"COPY prevention_wagepayment ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
+    with cursor.connection.cursor().copy(copy_sql) as copy:
+        _copy_file(copy, prepared, total, report)
+    for name, definition in constraints:
+        cursor.execute(f'ALTER TABLE prevention_wagepayment ADD CONSTRAINT "{name}" {definition}')
 
 
 def _merge_new_wage_months(cursor: Any, extra: Extra) -> None:

@@ -179,10 +179,8 @@ def scoring_run_execute(run_id: int, *, live: bool = False, as_of: dt.date | Non
         step(30)
         try:
             day = as_of or timezone.localdate()
-            features, site_features = scoring.features(con, as_of=day, window_months=weights.window_months)
-            step(50)
-            scored = scoring.score(con, features, weights)
-            sites = scoring.score(con, site_features, weights)  # type: ignore[arg-type]
+            scored, sites = scoring.rescore(con, as_of=day, weights=weights)
+            assert sites is not None
         finally:
             con.close()
         step(65)

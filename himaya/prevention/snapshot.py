@@ -127,7 +127,7 @@ def read_live(relations: Iterable[str] = RELATIONS) -> dict[str, pa.Table]:
                 sql, schema = QUERIES[name]
                 cursor.execute(sql)
                 rows = cursor.fetchall()
-                columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+                columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
                 # SQLite hands dates over as text and booleans as integers: cast them.
                 out[name] = pa.table(
                     {c: pa.array(list(v)).cast(t) for (c, t), v in zip(schema.items(), columns, strict=True)}
@@ -198,17 +198,30 @@ def connect_live(
 
 
 def refresh(relations: Iterable[str] = RELATIONS, directory: Path | None = None) -> Path:
-    """Re-export `relations` from the database into `directory` (default: the snapshot folder)."""
+    """Re-export `relations` from the database into `directory` (default: the snapshot folder).
+
+    The snapshot's wage_months carries each worker's worksite (joined here, once, rather than at
+    every rescore), so it is rewritten whenever workers or wages change.
+    """
     folder = directory or snapshot_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    tables = read_live(relations)
+    wanted = set(relations)
+    if wanted & {"workers", "wage_months"}:
+        wanted |= {"workers", "wage_months"}
+    tables = read_live([r for r in RELATIONS if r in wanted])
     con = duckdb.connect(":memory:")
     try:
         for name, table in tables.items():
             con.register(f"{name}_in", table)
+        for name in tables:
+            sql = f"SELECT * FROM {name}_in"  # noqa: S608 our relation names
+            if name == "wage_months":
+                sql = (
+                    "SELECT g.*, w.worksite_id FROM wage_months_in g "
+                    "LEFT JOIN workers_in w ON w.id = g.worker_id AND w.employer_id = g.employer_id"
+                )
             partial = folder / f"{name}.parquet.partial"
-            con.execute(f"COPY {name}_in TO '{partial.as_posix()}' (FORMAT parquet)")
-            con.unregister(f"{name}_in")
+            con.execute(f"COPY ({sql}) TO '{partial.as_posix()}' (FORMAT parquet)")
             os.replace(partial, folder / f"{name}.parquet")
     finally:
         con.close()

@@ -247,3 +247,19 @@ def test_the_inspector_hands_the_intake_to_a_first_responder_who_opens_the_case(
     from himaya.audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(actor_id=cast.ines.pk, action="intake.draft.hand_over").exists()
+
+
+def test_each_worksite_is_scored_with_the_run_and_shown_beside_its_employer(cast, scored, client) -> None:
+    from himaya.prevention.models import Worksite, WorksiteRiskScore
+
+    sites = list(WorksiteRiskScore.objects.filter(run=scored))
+    staffed = Worksite.objects.filter(workers__isnull=False).distinct().count()
+    assert len(sites) == staffed > 0
+    assert all(s.score == sum(r["points"] for r in s.reasons) for s in sites)
+    assert all(s.employer_id == s.worksite.employer_id for s in sites)
+    inspection = _assigned(cast, scored)
+    login(client, cast.ines)
+    page = client.get(f"/prevention/inspections/{inspection.pk}/").content.decode()
+    assert 'id="worksite-scores"' in page
+    for site in WorksiteRiskScore.objects.filter(run=scored, employer_id=inspection.employer_id):
+        assert site.worksite.site_code in page

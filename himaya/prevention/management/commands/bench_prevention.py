@@ -79,9 +79,8 @@ class Command(BaseCommand):
                 started = time.monotonic()
                 con, tables = snapshot.connect_live()
                 read = time.monotonic() - started
-                features, site_features = scoring.features(con, as_of=as_of)
-                scored = scoring.score(con, features, weights)
-                sites = scoring.score(con, site_features, weights)  # type: ignore[arg-type]
+                scored, sites = scoring.rescore(con, as_of=as_of, weights=weights)
+                assert sites is not None
                 live = time.monotonic() - started
                 con.close()
                 rows = sum(t.num_rows for t in tables.values())
@@ -93,15 +92,14 @@ class Command(BaseCommand):
             for attempt in (1, 2):
                 started = time.monotonic()
                 con = scoring.connect_snapshot(folder_snapshot)
-                features, site_features = scoring.features(con, as_of=as_of)
-                scoring.score(con, features, weights)
+                scoring.rescore(con, as_of=as_of, weights=weights, worksites=False)
                 employers_only = time.monotonic() - started
-                scoring.score(con, site_features, weights)  # type: ignore[arg-type]
-                from_snapshot = time.monotonic() - started
+                scoring.rescore(con, as_of=as_of, weights=weights)
+                from_snapshot = time.monotonic() - started - employers_only
                 con.close()
                 out(
                     f"rescore from the columnar snapshot (run {attempt}): {from_snapshot:.2f} s "
-                    f"(employer scores ready after {employers_only:.2f} s)"
+                    f"(employers alone: {employers_only:.2f} s)"
                 )
             started = time.monotonic()
             scan = duckdb.connect()
@@ -119,7 +117,7 @@ class Command(BaseCommand):
             hit = scoring.hit_rate_at(ranked, planted, k)
             recall = scoring.recall_at(ranked, planted, k)
             shuffled = scoring.random_ranking(ranked, seed=1)
-            out(f"budget 2 % = {k} employers of {len(ranked)}; planted {len(planted)}; worksites scored {sites.num_rows}")
+            out(f"budget 2 % = {k} employers of {len(ranked)}; planted {len(planted)}; worksites scored {sites.num_rows if sites is not None else 0}")
             out(
                 f"model: hit rate {hit:.3f}, recall {recall:.3f}; random: hit rate {scoring.hit_rate_at(shuffled, planted, k):.3f}, recall {scoring.recall_at(shuffled, planted, k):.3f}"
             )
@@ -134,7 +132,7 @@ class Command(BaseCommand):
     def _rescore_alone(self, mode: str, as_of: dt.date) -> tuple[float, float]:
         """Rescore (employers and worksites) in a child process, to measure its own peak memory."""
         code = (
-            "import datetime as dt, os, resource, sys, time\n"
+            "import datetime as dt, os, sys, time\n"
             "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings')\n"
             "import django\n"
             "django.setup()\n"
@@ -145,10 +143,11 @@ class Command(BaseCommand):
             "    con, _ = snapshot.connect_live()\n"
             "else:\n"
             "    con = scoring.connect_snapshot(snapshot.ensure())\n"
-            "w = scoring.load_weights()\n"
-            "f, s = scoring.features(con, as_of=dt.date.fromisoformat(sys.argv[2]))\n"
-            "scoring.score(con, f, w); scoring.score(con, s, w)\n"
-            "print(time.monotonic() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+            "scoring.rescore(con, as_of=dt.date.fromisoformat(sys.argv[2]), weights=scoring.load_weights())\n"
+            "seconds = time.monotonic() - t\n"
+            "# VmHWM: this process's own peak RSS (ru_maxrss would carry the parent's over exec).\n"
+            "hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+            "print(seconds, int(hwm.split()[1]) / 1024)\n"
         )
         result = subprocess.run(  # noqa: S603 our own interpreter and code
             [sys.executable, "-c", code, mode, as_of.isoformat()],
