@@ -166,7 +166,7 @@ def test_killed_or_failed_runs_leave_no_partial_ranking(cast, scored, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(scoring, "score", broken)
+    monkeypatch.setattr(scoring, "rescore", broken)
     with pytest.raises(RuntimeError):
         services.scoring_run_execute(run.pk)
     run.refresh_from_db()
@@ -230,7 +230,7 @@ def test_the_inspector_hands_the_intake_to_a_first_responder_who_opens_the_case(
     assert f'value="{cast.pete.pk}"' not in page and f'value="{cast.adam.pk}"' not in page
     # Submitting himself is refused with a clear message, and nothing is opened.
     refused = client.post(f"/intake/{draft.pk}/step/6/")
-    assert refused.status_code == 400 and "first responder" in refused.content.decode()
+    assert refused.status_code == 400 and 'id="intake-submit-errors"' in refused.content.decode()
     with pytest.raises(ValidationError):
         intake_services.draft_submit(actor=cast.ines, draft=draft)
     # Only a colleague of the agency who may open cases can receive it.
