@@ -506,7 +506,9 @@ def _load_maps(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
                 ),
             )
             con.execute("INSERT INTO f_index SELECT * FROM f_other")
-        known = _fetch("SELECT permit_index, id FROM prevention_worker", ["permit_index", "id"], [pa.string(), pa.int64()])
+        known = _fetch(
+            "SELECT permit_index, id FROM prevention_worker", ["permit_index", "id"], [pa.string(), pa.int64()]
+        )
         _register_table(con, "m_known", known)
         con.execute(
             "CREATE TABLE m_worker AS SELECT f.permit_number, k.id FROM f_index f JOIN m_known k USING (permit_index)"
@@ -587,9 +589,12 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]
     con.execute(f"CREATE TABLE bad_values AS {' UNION ALL '.join(failing)}")
     keys = ", ".join(f"{v(k)} AS k{i}" for i, k in enumerate(spec.key))
     con.execute(f"CREATE TABLE dup_keys AS SELECT {keys} FROM raw GROUP BY ALL HAVING count(*) > 1")
-    if not con.execute("SELECT count(*) FROM bad_values").fetchall()[0][0] and not con.execute(  # type: ignore[index]
-        "SELECT count(*) FROM dup_keys"
-    ).fetchall()[0][0]:  # type: ignore[index]
+    if (
+        not con.execute("SELECT count(*) FROM bad_values").fetchall()[0][0]
+        and not con.execute(  # type: ignore[index]
+            "SELECT count(*) FROM dup_keys"
+        ).fetchall()[0][0]
+    ):  # type: ignore[index]
         return []
     selects = []
     for col in spec.columns:
@@ -692,9 +697,7 @@ def import_file(
                 # go in (worker, month) order, the unique index's: PostgreSQL then appends to it.
                 order = "ORDER BY 1, 3" if spec.source == "wages" else "ORDER BY line"
                 names = ", ".join(f"c{i}" for i in range(len(spec.target)))
-                con.execute(
-                    f"CREATE TABLE prepared ({names}) AS SELECT {spec.select} FROM raw {_joins(spec)} {order}"
-                )
+                con.execute(f"CREATE TABLE prepared ({names}) AS SELECT {spec.select} FROM raw {_joins(spec)} {order}")
                 con.execute(
                     f"COPY (SELECT *, {int(batch_id)} FROM prepared) "
                     f"TO {_quote(prepared.as_posix())} (FORMAT csv, HEADER false, NULLSTR '\\N')"

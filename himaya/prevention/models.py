@@ -377,9 +377,7 @@ class WorksiteRiskScore(models.Model):
         ordering = ["run", "rank"]
         verbose_name = _("worksite risk score")
         verbose_name_plural = _("worksite risk scores")
-        constraints = [
-            models.UniqueConstraint(fields=["run", "worksite"], name="prevention_site_score_run_worksite")
-        ]
+        constraints = [models.UniqueConstraint(fields=["run", "worksite"], name="prevention_site_score_run_worksite")]
         indexes = [models.Index(fields=["run", "employer"], name="prevention_site_score_employer")]
 
     def __str__(self) -> str:

@@ -117,7 +117,9 @@ class Command(BaseCommand):
             hit = scoring.hit_rate_at(ranked, planted, k)
             recall = scoring.recall_at(ranked, planted, k)
             shuffled = scoring.random_ranking(ranked, seed=1)
-            out(f"budget 2 % = {k} employers of {len(ranked)}; planted {len(planted)}; worksites scored {sites.num_rows if sites is not None else 0}")
+            out(
+                f"budget 2 % = {k} employers of {len(ranked)}; planted {len(planted)}; worksites scored {sites.num_rows if sites is not None else 0}"
+            )
             out(
                 f"model: hit rate {hit:.3f}, recall {recall:.3f}; random: hit rate {scoring.hit_rate_at(shuffled, planted, k):.3f}, recall {scoring.recall_at(shuffled, planted, k):.3f}"
             )
