@@ -1,19 +1,23 @@
-# ruff: noqa: S608, E501  -- SQL text is built from this module's constants (codes, column names); file values are data in DuckDB tables, never SQL.
+# ruff: noqa: S608  -- SQL text is built from this module's constants (codes, column names); file values are data in DuckDB tables, never SQL.
 """Explainable employer risk scoring over the whole labour market, in DuckDB (no Django).
 
 Input: a DuckDB connection with these relations (views over a Parquet snapshot, see
 `connect_snapshot`, or any tables of the same shape):
 
     employers(id BIGINT, isic_section VARCHAR, size_band VARCHAR)
-    workers(id BIGINT, employer_id BIGINT, nationality VARCHAR, start_date DATE)
-    wages(worker_id BIGINT, employer_id BIGINT, month DATE, expected DOUBLE, paid DOUBLE, paid_on DATE)
-    complaints(employer_id BIGINT, type VARCHAR, filed_on DATE)
-    absconding(employer_id BIGINT, filed_on DATE)
-    transfers(from_employer_id BIGINT, transferred_on DATE)
+    worksites(id BIGINT, employer_id BIGINT)
+    workers(id BIGINT, employer_id BIGINT, worksite_id BIGINT, nationality VARCHAR, start_date DATE)
+    wage_months(worker_id BIGINT, employer_id BIGINT, era SMALLINT,
+                present BIGINT, unpaid BIGINT, late BIGINT, under BIGINT)   -- see wage_months_sql
+    complaints(employer_id BIGINT, worker_id BIGINT, type VARCHAR, filed_on DATE)
+    absconding(employer_id BIGINT, worker_id BIGINT, filed_on DATE)
+    transfers(from_employer_id BIGINT, worker_id BIGINT, transferred_on DATE)
     inspections(employer_id BIGINT, visited_on DATE, violation_found BOOLEAN)
 
-`employer_features` computes one row of indicator values per employer over the window (the last
-`window_months` months before `as_of`); `score` turns them into points with the versioned weights
+(`wages(worker_id, employer_id, month, expected, paid, paid_on)` rows may stand in for
+`wage_months`: they are summarised on the fly.) `employer_features` computes one row of
+indicator values per employer over the window (the last `window_months` months before `as_of`),
+`worksite_features` the same per worksite; `score` turns them into points with the versioned weights
 (`weights/<version>.json`): each indicator adds the points of the highest tier its value reaches,
 provided its count reaches `min_count` (two complaints at a two-person firm are not a pattern).
 Every point awarded comes with its reason code, so a score can always be explained.
@@ -35,7 +39,16 @@ import pyarrow as pa
 WEIGHTS_DIR = Path(__file__).with_name("weights")
 DEFAULT_VERSION = "2026.1"
 COMPLAINT_TYPES = ("unpaid_wages", "passport_retention", "recruitment_fees", "excessive_hours", "housing", "abuse")
-RELATIONS = ("employers", "workers", "wages", "complaints", "absconding", "transfers", "inspections")
+RELATIONS = (
+    "employers",
+    "worksites",
+    "workers",
+    "wage_months",
+    "complaints",
+    "absconding",
+    "transfers",
+    "inspections",
+)
 
 
 @dataclass(frozen=True)
@@ -147,42 +160,175 @@ def _month_start(day: dt.date, months_back: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def employer_features(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, window_months: int = 12) -> pa.Table:
-    """One row per employer with every value in FEATURES (and employer_id, isic_section)."""
-    start = _month_start(as_of, window_months)
-    complaint_counts = ",\n".join(f"count(*) FILTER (WHERE type = '{t}') AS {t}" for t in COMPLAINT_TYPES)
-    complaint_cols = ",\n".join(
-        f"coalesce(cp.{t}, 0) AS {t}, 100.0 * coalesce(cp.{t}, 0) / greatest(coalesce(wk.workers, 0), 1) AS {t}_per100"
-        for t in COMPLAINT_TYPES
+# How one wage row counts (shared by the importer, which keeps `wage_months`, and by tests).
+UNPAID = "paid < 0.5 * expected"
+LATE = "paid >= 0.5 * expected AND (paid_on IS NULL OR paid_on > month + INTERVAL 40 DAY)"
+UNDER = "paid >= 0.5 * expected AND paid < 0.9 * expected"
+
+
+# Wage months are kept as bit masks per era of 48 months (four years): bit i of era e is the
+# month with index e * 48 + i, where a month's index is year * 12 + month - 1.
+ERA_MONTHS = 48
+
+
+def wage_months_sql(source: str = "wages") -> str:
+    """DuckDB SQL turning wage rows (`source`) into `wage_months` rows.
+
+    One row per worker, employer and era (ERA_MONTHS months) with four bit masks: months paid
+    for at all, unpaid (less than half paid), paid late (after 40 days, or never dated), paid
+    below 90 % of the contract. A year of a worker's wage rows becomes one row (two when the
+    year crosses an era's end), so scoring reads a twelfth of the rows.
+    """
+    index = "(year(month) * 12 + month(month) - 1)"
+    bit = f"(1::BIGINT << ({index} % {ERA_MONTHS}))"
+    return f"""
+        SELECT worker_id, employer_id, ({index} // {ERA_MONTHS})::SMALLINT AS era,
+               sum({bit})::BIGINT AS present,
+               coalesce(sum({bit}) FILTER (WHERE {UNPAID}), 0)::BIGINT AS unpaid,
+               coalesce(sum({bit}) FILTER (WHERE {LATE}), 0)::BIGINT AS late,
+               coalesce(sum({bit}) FILTER (WHERE {UNDER}), 0)::BIGINT AS under
+        FROM {source} GROUP BY ALL
+    """
+
+
+def _ensure_relations(con: duckdb.DuckDBPyConnection) -> None:
+    """`wage_months` from raw `wages` when only those are given (tests, worlds read from files)."""
+    names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "wage_months" not in names and "wages" in names:
+        con.execute(f"CREATE TEMPORARY VIEW wage_months AS {wage_months_sql('wages')}")
+    if "worksites" not in names:
+        con.execute(
+            "CREATE TEMPORARY VIEW worksites AS SELECT NULL::BIGINT AS id, NULL::BIGINT AS employer_id WHERE false"
+        )
+
+
+def window_masks(start: dt.date, as_of: dt.date) -> list[tuple[int, int]]:
+    """(era, mask) of the months in [start, as_of)."""
+    masks: dict[int, int] = {}
+    index = start.year * 12 + start.month - 1
+    end = as_of.year * 12 + as_of.month - 1 + (1 if as_of.day > 1 else 0)
+    while index < end:
+        era, bit = divmod(index, ERA_MONTHS)
+        masks[era] = masks.get(era, 0) | (1 << bit)
+        index += 1
+    return sorted(masks.items())
+
+
+def _window_values(start: dt.date, as_of: dt.date) -> str:
+    return ", ".join(f"({era}, {mask}::BIGINT)" for era, mask in window_masks(start, as_of)) or "(0, 0::BIGINT)"
+
+
+def _prepare_window(con: duckdb.DuckDBPyConnection, start: dt.date, as_of: dt.date) -> None:
+    """Per-worker tables both units are computed from (each read of the large relations once).
+
+    f_wm: per worker and paying employer, the months unpaid, late, underpaid and paid in the
+    window, with the worker's worksite when they are still placed at that employer (f_we: its
+    counts per employer and worksite; f_wk: the workforce likewise); f_ev: the complaints,
+    absconding reports and transfers of the window, with the worksite likewise.
+    """
+    masks = window_masks(start, as_of)
+    columns = {r[0] for r in con.execute("DESCRIBE wage_months").fetchall()}
+    # A snapshot's wage_months may carry the worker's worksite already (joined when written).
+    if "worksite_id" in columns:
+        site, join = "g.worksite_id", ""
+    else:
+        site, join = "w.worksite_id", "LEFT JOIN workers w ON w.id = g.worker_id AND w.employer_id = g.employer_id"
+    counts = ",\n".join(
+        f"sum(bit_count(g.{m} & win.mask)) AS {name}"
+        for m, name in (("unpaid", "unpaid_m"), ("late", "late_m"), ("under", "under_m"), ("present", "months"))
     )
-    sql = f"""
-    WITH wm AS (
-        SELECT worker_id, employer_id,
-               count(*) FILTER (WHERE paid < 0.5 * expected) AS unpaid_m,
-               count(*) FILTER (WHERE paid >= 0.5 * expected AND (paid_on IS NULL OR paid_on > month + INTERVAL 40 DAY)) AS late_m,
-               count(*) FILTER (WHERE paid >= 0.5 * expected AND paid < 0.9 * expected) AS under_m,
-               count(*) AS months
-        FROM wages WHERE month >= $start AND month < $as_of
-        GROUP BY worker_id, employer_id
-    ), we AS (
-        SELECT employer_id,
+    if len(masks) == 1:
+        # The usual case: the window lies in one era, so each worker and employer has one row.
+        era, mask = masks[0]
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMPORARY TABLE f_wm AS
+            SELECT g.worker_id, g.employer_id, {site} AS worksite_id,
+                   bit_count(g.unpaid & {mask}::BIGINT) AS unpaid_m, bit_count(g.late & {mask}::BIGINT) AS late_m,
+                   bit_count(g.under & {mask}::BIGINT) AS under_m, bit_count(g.present & {mask}::BIGINT) AS months
+            FROM wage_months g {join}
+            WHERE g.era = {era} AND g.present & {mask}::BIGINT <> 0
+            """
+        )
+    else:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMPORARY TABLE f_wm AS
+            WITH win(era, mask) AS (VALUES {_window_values(start, as_of)})
+            SELECT g.worker_id, g.employer_id, any_value({site}) AS worksite_id, {counts}
+            FROM wage_months g JOIN win ON win.era = g.era {join}
+            WHERE g.present & win.mask <> 0
+            GROUP BY g.worker_id, g.employer_id
+            """
+        )
+    # Both units add up these per (employer, worksite) counts (a worksite NULL: not placed there).
+    con.execute(
+        """
+        CREATE OR REPLACE TEMPORARY TABLE f_we AS
+        SELECT employer_id, worksite_id,
                count(*) FILTER (WHERE unpaid_m >= 3) AS unpaid_3m_workers,
                count(*) FILTER (WHERE late_m >= 3) AS late_3m_workers,
-               sum(under_m) AS underpaid_months,
-               sum(months) AS pay_months,
-               count(*) AS paid_workers
-        FROM wm GROUP BY employer_id
+               sum(under_m) AS underpaid_months, sum(months) AS pay_months, count(*) AS paid_workers
+        FROM f_wm GROUP BY employer_id, worksite_id
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMPORARY TABLE f_wk AS
+        SELECT employer_id, worksite_id, count(*) AS workers FROM workers GROUP BY employer_id, worksite_id
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMPORARY TABLE f_ev AS
+        SELECT x.employer_id, w.worksite_id, x.type AS kind FROM complaints x
+        LEFT JOIN workers w ON w.id = x.worker_id AND w.employer_id = x.employer_id
+        WHERE x.filed_on >= $start AND x.filed_on < $as_of
+        UNION ALL
+        SELECT x.employer_id, w.worksite_id, 'absconding' FROM absconding x
+        LEFT JOIN workers w ON w.id = x.worker_id AND w.employer_id = x.employer_id
+        WHERE x.filed_on >= $start AND x.filed_on < $as_of
+        UNION ALL
+        SELECT x.from_employer_id, w.worksite_id, 'transfers_out' FROM transfers x
+        LEFT JOIN workers w ON w.id = x.worker_id AND w.employer_id = x.from_employer_id
+        WHERE x.transferred_on >= $start AND x.transferred_on < $as_of
+        """,
+        {"start": start, "as_of": as_of},
+    )
+
+
+def _features_sql(unit: str) -> str:
+    """Indicator values per employer (`unit` = "employer") or per worksite ("worksite").
+
+    A worksite's values come from the workers placed there (wages paid by its employer,
+    complaints, absconding reports and transfers naming those workers); earlier violations and
+    the sector's base rate are its employer's. Reads f_wm and f_ev (`_prepare_window`).
+    """
+    kinds = (*COMPLAINT_TYPES, "absconding", "transfers_out")
+    event_counts = ",\n".join(f"count(*) FILTER (WHERE kind = '{t}') AS {t}" for t in kinds)
+    per100 = ",\n".join(
+        f"coalesce(ev.{t}, 0) AS {t}, 100.0 * coalesce(ev.{t}, 0) / greatest(coalesce(wk.workers, 0), 1) AS {t}_per100"
+        for t in kinds
+    )
+    key = "employer_id" if unit == "employer" else "worksite_id"
+    if unit == "employer":
+        unit_from = "employers e"
+        unit_cols = "e.id AS employer_id, e.isic_section"
+        unit_id = "e.id"
+    else:
+        unit_from = "worksites s JOIN employers e ON e.id = s.employer_id"
+        unit_cols = "s.id AS worksite_id, e.id AS employer_id, e.isic_section"
+        unit_id = "s.id"
+    return f"""
+    WITH we AS (
+        SELECT {key} AS unit, sum(unpaid_3m_workers) AS unpaid_3m_workers, sum(late_3m_workers) AS late_3m_workers,
+               sum(underpaid_months) AS underpaid_months, sum(pay_months) AS pay_months,
+               sum(paid_workers) AS paid_workers
+        FROM f_we WHERE {key} IS NOT NULL GROUP BY {key}
     ), wk AS (
-        SELECT employer_id, count(*) AS workers FROM workers GROUP BY employer_id
-    ), cp AS (
-        SELECT employer_id, {complaint_counts}
-        FROM complaints WHERE filed_on >= $start AND filed_on < $as_of GROUP BY employer_id
-    ), ab AS (
-        SELECT employer_id, count(*) AS absconding FROM absconding
-        WHERE filed_on >= $start AND filed_on < $as_of GROUP BY employer_id
-    ), tr AS (
-        SELECT from_employer_id AS employer_id, count(*) AS transfers_out FROM transfers
-        WHERE transferred_on >= $start AND transferred_on < $as_of GROUP BY from_employer_id
+        SELECT {key} AS unit, sum(workers) AS workers FROM f_wk WHERE {key} IS NOT NULL GROUP BY {key}
+    ), ev AS (
+        SELECT {key} AS unit, {event_counts} FROM f_ev WHERE {key} IS NOT NULL GROUP BY {key}
     ), pi AS (
         SELECT employer_id, count(*) FILTER (WHERE violation_found) AS previous_violations
         FROM inspections WHERE visited_on < $as_of GROUP BY employer_id
@@ -192,7 +338,7 @@ def employer_features(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, window_
         FROM inspections i JOIN employers e ON e.id = i.employer_id
         WHERE i.visited_on < $as_of AND i.violation_found IS NOT NULL GROUP BY e.isic_section
     )
-    SELECT e.id AS employer_id, e.isic_section,
+    SELECT {unit_cols},
            coalesce(wk.workers, 0) AS workers,
            coalesce(we.unpaid_3m_workers, 0) AS unpaid_3m_workers,
            coalesce(we.unpaid_3m_workers, 0) / greatest(coalesce(we.paid_workers, 0), 1)::DOUBLE AS unpaid_3m_share,
@@ -200,24 +346,41 @@ def employer_features(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, window_
            coalesce(we.late_3m_workers, 0) / greatest(coalesce(we.paid_workers, 0), 1)::DOUBLE AS late_3m_share,
            coalesce(we.underpaid_months, 0) AS underpaid_months,
            coalesce(we.underpaid_months, 0) / greatest(coalesce(we.pay_months, 0), 1)::DOUBLE AS underpaid_share,
-           {complaint_cols},
-           coalesce(ab.absconding, 0) AS absconding,
-           100.0 * coalesce(ab.absconding, 0) / greatest(coalesce(wk.workers, 0), 1) AS absconding_per100,
-           coalesce(tr.transfers_out, 0) AS transfers_out,
-           100.0 * coalesce(tr.transfers_out, 0) / greatest(coalesce(wk.workers, 0), 1) AS transfers_out_per100,
+           {per100},
            coalesce(pi.previous_violations, 0) AS previous_violations,
            coalesce(sec.sector_inspections, 0) AS sector_inspections,
            coalesce(sec.sector_violation_rate, 0.0) AS sector_violation_rate
-    FROM employers e
-    LEFT JOIN wk ON wk.employer_id = e.id
-    LEFT JOIN we ON we.employer_id = e.id
-    LEFT JOIN cp ON cp.employer_id = e.id
-    LEFT JOIN ab ON ab.employer_id = e.id
-    LEFT JOIN tr ON tr.employer_id = e.id
+    FROM {unit_from}
+    LEFT JOIN wk ON wk.unit = {unit_id}
+    LEFT JOIN we ON we.unit = {unit_id}
+    LEFT JOIN ev ON ev.unit = {unit_id}
     LEFT JOIN pi ON pi.employer_id = e.id
     LEFT JOIN sec ON sec.isic_section = e.isic_section
     """
-    return con.sql(sql, params={"start": start, "as_of": as_of}).to_arrow_table()
+
+
+def features(
+    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, window_months: int = 12, worksites: bool = True
+) -> tuple[pa.Table, pa.Table | None]:
+    """Employer features and (if `worksites`) worksite features, from one pass over the relations."""
+    _ensure_relations(con)
+    start = _month_start(as_of, window_months)
+    _prepare_window(con, start, as_of)
+    employers = con.sql(_features_sql("employer"), params={"as_of": as_of}).to_arrow_table()
+    sites = con.sql(_features_sql("worksite"), params={"as_of": as_of}).to_arrow_table() if worksites else None
+    return employers, sites
+
+
+def employer_features(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, window_months: int = 12) -> pa.Table:
+    """One row per employer with every value in FEATURES (and employer_id, isic_section)."""
+    return features(con, as_of=as_of, window_months=window_months, worksites=False)[0]
+
+
+def worksite_features(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, window_months: int = 12) -> pa.Table:
+    """One row per worksite with every value in FEATURES (and worksite_id, employer_id, isic_section)."""
+    sites = features(con, as_of=as_of, window_months=window_months)[1]
+    assert sites is not None
+    return sites
 
 
 def _points_sql(indicator: Indicator) -> str:
@@ -231,26 +394,52 @@ def _points_sql(indicator: Indicator) -> str:
     )
 
 
+def _score_sql(source: str, key: str, weights: Weights) -> str:
+    points = ",\n".join(_points_sql(i) for i in weights.indicators)
+    total = " + ".join(f"pts_{i.code}" for i in weights.indicators) or "0"
+    return f"""
+        WITH p AS (SELECT *, {points} FROM {source})
+        SELECT *, ({total})::INTEGER AS score,
+               row_number() OVER (ORDER BY ({total}) DESC, workers DESC, {key}) AS rank
+        FROM p ORDER BY rank
+    """
+
+
 def score(con: duckdb.DuckDBPyConnection, features: pa.Table, weights: Weights) -> pa.Table:
     """Features plus `pts_<code>` per indicator, `score` and `rank` (1 = highest risk).
 
-    Ties are broken by workforce (more workers exposed first), then by employer id, so the
-    ranking is deterministic.
+    Ties are broken by workforce (more workers exposed first), then by employer (or worksite)
+    id, so the ranking is deterministic. Worksite features (with `worksite_id`) are scored with
+    the same weights.
     """
+    key = "worksite_id" if "worksite_id" in features.column_names else "employer_id"
     con.register("features_in", features)
-    points = ",\n".join(_points_sql(i) for i in weights.indicators)
-    total = " + ".join(f"pts_{i.code}" for i in weights.indicators) or "0"
     try:
-        return con.sql(
-            f"""
-            WITH p AS (SELECT *, {points} FROM features_in)
-            SELECT *, ({total})::INTEGER AS score,
-                   row_number() OVER (ORDER BY ({total}) DESC, workers DESC, employer_id) AS rank
-            FROM p ORDER BY rank
-            """
-        ).to_arrow_table()
+        return con.sql(_score_sql("features_in", key, weights)).to_arrow_table()
     finally:
         con.unregister("features_in")
+
+
+def rescore(
+    con: duckdb.DuckDBPyConnection, *, as_of: dt.date, weights: Weights, worksites: bool = True
+) -> tuple[pa.Table, pa.Table | None]:
+    """Scored employers and (if `worksites`) worksites: features and points in one query each.
+
+    The same as `score(features(...))`, without handing the features over as Arrow in between.
+    """
+    _ensure_relations(con)
+    start = _month_start(as_of, weights.window_months)
+    _prepare_window(con, start, as_of)
+    params = {"as_of": as_of}
+    employers = con.sql(
+        _score_sql(f"({_features_sql('employer')})", "employer_id", weights), params=params
+    ).to_arrow_table()
+    sites = None
+    if worksites:
+        sites = con.sql(
+            _score_sql(f"({_features_sql('worksite')})", "worksite_id", weights), params=params
+        ).to_arrow_table()
+    return employers, sites
 
 
 def reasons(row: dict[str, Any], weights: Weights) -> list[dict[str, Any]]:

@@ -94,6 +94,10 @@ FAMILY = [
 ]
 
 
+# Site 1 of employer 42 is S0000042, its site 2 S0000042-2.
+SITE_CODE = "('S' || lpad({e}::VARCHAR, 7, '0') || CASE WHEN {n} > 1 THEN '-' || {n}::VARCHAR ELSE '' END)"
+
+
 def _setup(con: duckdb.DuckDBPyConnection, seed: int) -> None:
     con.execute(f"CREATE OR REPLACE MACRO u(a, b) AS (hash(a, b, {int(seed)}) % 1000003)::DOUBLE / 1000003.0")
 
@@ -148,10 +152,27 @@ def generate(
         FROM range(1, {scale.workers + 1}) t(id)
         """
     )
+    # Larger employers have several worksites (up to four); on a planted one, exploitation is
+    # concentrated at one of them (its other sites are touched less), so worksite scores matter.
+    con.execute(
+        """
+        CREATE TABLE sites AS
+        SELECT employer_id, n, 1 + (n >= 30)::INT + (n >= 100)::INT + (n >= 300)::INT AS nsites
+        FROM (SELECT employer_id, count(*) AS n FROM w GROUP BY employer_id)
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE ws AS
+        SELECT w.*, 1 + least(s.nsites - 1, floor(u(w.id, 'site') * s.nsites))::INT AS site_no,
+               1 + least(s.nsites - 1, floor(u(w.employer_id, 'bad_site') * s.nsites))::INT AS bad_site, s.nsites
+        FROM w JOIN sites s USING (employer_id)
+        """
+    )
     con.execute(
         f"""
         CREATE TABLE wk AS
-        SELECT w.id, w.employer_id, emp.isic, emp.planted, emp.pattern, emp.intensity, emp.sloppy, emp.complainy,
+        SELECT w.id, w.employer_id, w.site_no, emp.isic, emp.planted, emp.pattern, emp.intensity, emp.sloppy, emp.complainy,
           w.aff, 'WP' || lpad(w.id::VARCHAR, 8, '0') AS permit_number,
           list_element({given}, 1 + floor(u(w.id, 'g') * {len(GIVEN)})::INT) || ' ' ||
             list_element({family}, 1 + floor(u(w.id, 'f') * {len(FAMILY)})::INT) AS full_name,
@@ -164,8 +185,8 @@ def generate(
                WHEN 'H' THEN '8322' WHEN 'G' THEN '5223' ELSE '9629' END AS occupation,
           ($start::DATE - (30 + floor(st * 1500))::INT) AS start_date,
           round(CASE WHEN emp.isic = 'T' THEN 120 + 60 * wg ELSE 110 + 290 * wg END, 3) AS contract_wage,
-          emp.planted AND aff < 0.35 + 0.55 * emp.intensity AS affected
-        FROM w JOIN emp ON emp.id = w.employer_id
+          emp.planted AND aff < (0.35 + 0.55 * emp.intensity) * (CASE WHEN w.site_no = w.bad_site THEN 1.0 ELSE 0.5 END) AS affected
+        FROM ws w JOIN emp ON emp.id = w.employer_id
         """,
         used("$start"),
     )
@@ -187,11 +208,13 @@ def generate(
     )
     out(
         "worksites",
-        """SELECT 'S' || lpad(id::VARCHAR, 7, '0') AS site_code, (100000 + id)::VARCHAR || '-1' AS cr_number,
-                  list_element(['capital','muharraq','northern','southern'], 1 + floor(u(id, 'gov') * 4)::INT) AS governorate,
-                  CASE WHEN isic = 'T' THEN 'household' WHEN isic = 'F' AND u(id, 'camp') < 0.5 THEN 'labour_camp'
+        f"""SELECT {SITE_CODE.format(e="id", n="k")} AS site_code, (100000 + id)::VARCHAR || '-1' AS cr_number,
+                  list_element(['capital','muharraq','northern','southern'], 1 + floor(u(id * 10 + k, 'gov') * 4)::INT) AS governorate,
+                  CASE WHEN isic = 'T' THEN 'household' WHEN isic = 'F' AND u(id * 10 + k, 'camp') < 0.5 THEN 'labour_camp'
                        WHEN isic IN ('F', 'A', 'C') THEN 'site' ELSE 'office' END AS kind
-           FROM emp ORDER BY id""",
+           FROM emp LEFT JOIN sites ON sites.employer_id = emp.id,
+                LATERAL (SELECT unnest(range(1, coalesce(sites.nsites, 1) + 1)) AS k)
+           ORDER BY id, k""",
     )
     out(
         "agencies",
@@ -201,7 +224,7 @@ def generate(
     out(
         "workers",
         f"""SELECT permit_number, full_name, nationality, occupation, (100000 + employer_id)::VARCHAR || '-1' AS cr_number,
-                   'S' || lpad(employer_id::VARCHAR, 7, '0') AS site_code,
+                   {SITE_CODE.format(e="employer_id", n="site_no")} AS site_code,
                    'RA' || lpad((1 + floor(u(id, 'ag') * {scale.agencies}))::INT::VARCHAR, 5, '0') AS licence_number,
                    strftime(start_date, '%Y-%m-%d') AS start_date, printf('%.3f', contract_wage) AS contract_wage
             FROM wk ORDER BY id""",
@@ -327,8 +350,13 @@ def relations_from_sources(con: duckdb.DuckDBPyConnection, directory: Path | str
         "JOIN emp_keys k USING (cr_number)"
     )
     con.execute(
+        f"""CREATE OR REPLACE TABLE worksites AS SELECT row_number() OVER () AS id, s.site_code, k.id AS employer_id
+            FROM {src("worksites")} s JOIN emp_keys k USING (cr_number)"""
+    )
+    con.execute(
         f"""CREATE OR REPLACE TABLE workers AS SELECT row_number() OVER () AS id, w.permit_number, k.id AS employer_id,
-            w.nationality, w.start_date::DATE AS start_date FROM {src("workers")} w JOIN emp_keys k USING (cr_number)"""
+            s.id AS worksite_id, w.nationality, w.start_date::DATE AS start_date
+            FROM {src("workers")} w JOIN emp_keys k USING (cr_number) LEFT JOIN worksites s ON s.site_code = w.site_code"""
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE wages AS SELECT wk.id AS worker_id, k.id AS employer_id,
@@ -337,16 +365,21 @@ def relations_from_sources(con: duckdb.DuckDBPyConnection, directory: Path | str
             FROM {src("wages")} g JOIN workers wk USING (permit_number) JOIN emp_keys k ON k.cr_number = g.cr_number"""
     )
     con.execute(
-        f"""CREATE OR REPLACE TABLE complaints AS SELECT k.id AS employer_id, c.type, c.filed_on::DATE AS filed_on
-            FROM {src("complaints")} c JOIN emp_keys k USING (cr_number)"""
+        f"""CREATE OR REPLACE TABLE complaints AS SELECT k.id AS employer_id, wk.id AS worker_id, c.type,
+            c.filed_on::DATE AS filed_on
+            FROM {src("complaints")} c JOIN emp_keys k USING (cr_number)
+            LEFT JOIN workers wk ON wk.permit_number = nullif(c.permit_number, '')"""
     )
     con.execute(
-        f"""CREATE OR REPLACE TABLE absconding AS SELECT k.id AS employer_id, a.filed_on::DATE AS filed_on
-            FROM {src("absconding")} a JOIN emp_keys k USING (cr_number)"""
+        f"""CREATE OR REPLACE TABLE absconding AS SELECT k.id AS employer_id, wk.id AS worker_id,
+            a.filed_on::DATE AS filed_on
+            FROM {src("absconding")} a JOIN emp_keys k USING (cr_number) LEFT JOIN workers wk USING (permit_number)"""
     )
     con.execute(
-        f"""CREATE OR REPLACE TABLE transfers AS SELECT k.id AS from_employer_id, t.transferred_on::DATE AS transferred_on
-            FROM {src("transfers")} t JOIN emp_keys k ON k.cr_number = t.from_cr_number"""
+        f"""CREATE OR REPLACE TABLE transfers AS SELECT k.id AS from_employer_id, wk.id AS worker_id,
+            t.transferred_on::DATE AS transferred_on
+            FROM {src("transfers")} t JOIN emp_keys k ON k.cr_number = t.from_cr_number
+            LEFT JOIN workers wk USING (permit_number)"""
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE inspections AS SELECT k.id AS employer_id, i.visited_on::DATE AS visited_on,

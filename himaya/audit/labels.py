@@ -72,6 +72,7 @@ SYSTEM = {
     "intake.draft.update": pgettext_lazy("audit action", "Intake draft saved"),
     "intake.draft.submit": pgettext_lazy("audit action", "Intake submitted"),
     "intake.draft.delete": pgettext_lazy("audit action", "Intake draft discarded"),
+    "intake.draft.hand_over": pgettext_lazy("audit action", "Intake draft handed to a first responder"),
     "cases.note.create": pgettext_lazy("audit action", "Case note added"),
     "cases.party.create": pgettext_lazy("audit action", "Person involved recorded"),
     "cases.historic_event.create": pgettext_lazy("audit action", "Historic event recorded"),

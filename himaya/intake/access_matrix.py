@@ -72,6 +72,8 @@ EXPECTATIONS = {
     "intake:drafts": Expect(ok=STARTERS),
     "intake:step": Expect(kwargs=lambda w: {**_draft(w), "step": 1}, ok=DRAFT_OWNER_AND_SUPERVISOR),
     "intake:discard": Expect(method="post", kwargs=_draft, ok=DRAFT_OWNER_AND_SUPERVISOR, ok_status=302),
+    # Without a chosen colleague the hand-over is refused with a message (back to the review).
+    "intake:hand_over": Expect(method="post", kwargs=_draft, ok=DRAFT_OWNER_AND_SUPERVISOR, ok_status=302),
     "intake:attachment_upload": Expect(kwargs=lambda w: {"case_id": _case(w).pk}, ok=EPC_CASE_STAFF),
     "intake:attachment_download": Expect(kwargs=_attachment, ok=EPC_CASE_STAFF),
     "api:intake-draft-list": Expect(ok=STARTERS, api=True),

@@ -36,6 +36,22 @@ def may_start_intake(actor: Any) -> bool:
     return policy.can_create(actor, IntakeDraft)
 
 
+def hand_over_candidates(*, actor: Any, draft: IntakeDraft) -> list[Any]:
+    """Active colleagues of the draft's agency who may open cases, first responders first."""
+    from himaya.accounts.models import User
+    from himaya.accounts.roles import Role
+    from himaya.intake.rules import INTAKE_ROLES
+
+    users = (
+        User.objects.filter(agency_id=draft.agency_id, is_active=True, roles__role__in=INTAKE_ROLES)
+        .exclude(pk=draft.owner_id)
+        .distinct()
+        .order_by("pk")
+    )
+    chosen = [u for u in users if policy.can_create(u, IntakeDraft)]
+    return sorted(chosen, key=lambda u: (not u.has_role(Role.FIRST_RESPONDER), str(u)))
+
+
 def case_for_upload(*, actor: Any, pk: Any) -> Case:
     """A case the actor may change (to attach a file), or Http404."""
     return policy.get_for(actor, Case, pk, policy.CHANGE, audit=False)

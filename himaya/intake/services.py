@@ -91,9 +91,41 @@ def _occurred_at(value: str) -> dt.datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+def may_open_cases(user: Any) -> bool:
+    """Whether `user` may submit an intake (open an NRM case): first responders and case staff."""
+    return policy.can_create(user, IntakeDraft)
+
+
+def draft_hand_over(*, actor: Any, draft: IntakeDraft, to: Any) -> IntakeDraft:
+    """Give a draft to a colleague of the same agency who may open cases (its new owner).
+
+    Someone who may prepare an intake but not open a case (a labour inspector, from a finding)
+    hands the completed draft to a first responder, who reviews and submits it: only first
+    responders refer into the NRM.
+    """
+    _require_open(actor, draft)
+    if (
+        to is None
+        or to.pk == draft.owner_id
+        or not to.is_active
+        or to.agency_id != draft.agency_id
+        or not may_open_cases(to)
+    ):
+        raise ValidationError({"to": _("Choose a first responder of your agency.")})
+    with transaction.atomic():
+        draft.owner = to
+        draft.save(update_fields=["owner", "updated_at"])
+        audit_record(actor=actor, action="intake.draft.hand_over", obj=draft, detail=f"to:{to.pk}")
+    return draft
+
+
 def draft_submit(*, actor: Any, draft: IntakeDraft) -> Case:
     """Create (or link) the person, open the case, add its events and parties: all or nothing."""
     _require_open(actor, draft)
+    if not may_open_cases(actor):
+        raise ValidationError(
+            _("Only a first responder opens an NRM case: hand this draft to a first responder of your agency.")
+        )
     values, errors = draft_review(draft)
     if errors:
         raise ValidationError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -172,8 +173,31 @@ def _review(request: HttpRequest, draft: IntakeDraft) -> HttpResponse:
         "linked": linked,
         "ready": not errors,
         "submit_errors": submit_errors,
+        "may_submit": services.may_open_cases(actor),
     }
+    if not context["may_submit"]:
+        context["candidates"] = selectors.hand_over_candidates(actor=actor, draft=draft)
     return render(request, "intake/review.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_POST
+def hand_over_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the draft to a first responder of the agency, who submits it (see services)."""
+    actor = request.user
+    draft = selectors.draft_get(actor=actor, pk=pk)
+    candidates = {str(u.pk): u for u in selectors.hand_over_candidates(actor=actor, draft=draft)}
+    to = candidates.get(request.POST.get("to", ""))
+    try:
+        services.draft_hand_over(actor=actor, draft=draft, to=to)
+    except ValidationError as error:
+        messages.error(request, " ".join(_errors(error)))
+        return redirect("intake:step", pk=draft.pk, step=steps.LAST)
+    messages.success(
+        request, _("Draft %(ref)s handed to %(name)s, who will open the case.") % {"ref": draft.reference, "name": to}
+    )
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 @login_required

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import tempfile
 import time
@@ -29,11 +30,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import psycopg
 import pyarrow as pa
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from himaya.analytics import scoring
 from himaya.cases.models import IsicSection
 from himaya.core import normalise
 from himaya.core.crypto import get_keyring
@@ -165,8 +168,8 @@ def _prepare_inspection(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def v(name: str) -> str:
-    """The trimmed text of a raw column, NULL when blank."""
-    return f"nullif(trim(raw.\"{name}\"), '')"
+    """A column of `raw` (its values are trimmed, and NULL when blank: see `read_file`)."""
+    return f'raw."{name}"'
 
 
 SPECS: dict[str, Spec] = {
@@ -201,6 +204,7 @@ SPECS: dict[str, Spec] = {
         select=f"{v('site_code')}, m_employer.id, lower({v('governorate')}), lower({v('kind')})",
         target=("site_code", "employer_id", "governorate", "kind"),
         conflict=("site_code",),
+        relations=("worksites",),
     ),
     "agencies": Spec(
         source="agencies",
@@ -261,7 +265,7 @@ SPECS: dict[str, Spec] = {
         f"{v('paid')}::DECIMAL(12,3), {v('paid_on')}::DATE",
         target=("worker_id", "employer_id", "month", "expected", "paid", "paid_on"),
         conflict=("worker_id", "month"),
-        relations=("wages",),
+        relations=("wage_months",),
         set_checks=(("worker_id", "prevention_worker"), ("employer_id", "prevention_employer")),
     ),
     "complaints": Spec(
@@ -356,19 +360,18 @@ def _quote(text: str) -> str:
 
 
 def read_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Load the file into the DuckDB table `raw` (text columns plus `line`)."""
+    """Load the file into the DuckDB table `raw` (text columns, trimmed, NULL when blank; plus `line`)."""
     p = _quote(path.as_posix())
     if path.suffix.lower() == ".parquet":
-        con.execute(f"CREATE TABLE raw_in AS SELECT * FROM read_parquet({p})")
         # Parquet rows have no header line: row n is "line" n.
-        offset = 0
+        source = f"read_parquet({p}, file_row_number = true)"
+        line = "(file_row_number + 1)::BIGINT"
     else:
-        con.execute(f"CREATE TABLE raw_in AS SELECT * FROM read_csv({p}, header = true, all_varchar = true)")
-        offset = 1
-    cols = [r[0] for r in con.execute("DESCRIBE raw_in").fetchall()]
-    casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c.strip().lower()}"' for c in cols)
-    con.execute(f"CREATE TABLE raw AS SELECT {casts}, (row_number() OVER () + {offset})::BIGINT AS line FROM raw_in")
-    con.execute("DROP TABLE raw_in")
+        source = f"read_csv({p}, header = true, all_varchar = true)"
+        line = "(row_number() OVER () + 1)::BIGINT"
+    cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall() if r[0] != "file_row_number"]
+    casts = ", ".join(f'nullif(trim(CAST("{c}" AS VARCHAR)), \'\') AS "{c.strip().lower()}"' for c in cols)
+    con.execute(f"CREATE TABLE raw AS SELECT {casts}, {line} AS line FROM {source}")
 
 
 def _check_sql(col: Col, countries: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -431,38 +434,91 @@ REF_REASONS = {
 }
 
 
+def _fetch(sql: str, names: list[str], types: list[Any]) -> pa.Table:
+    """Rows of the database as an Arrow table (ADBC on PostgreSQL: no Python object per row)."""
+    from himaya.prevention.snapshot import fetch_arrow, use_adbc
+
+    if use_adbc():
+        return fetch_arrow(sql).rename_columns(names).cast(pa.schema(list(zip(names, types, strict=True))))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    return pa.table({n: pa.array(list(c), type=t) for n, c, t in zip(names, columns, types, strict=True)})
+
+
+def _hmac_sql(message: str) -> str:
+    """DuckDB SQL for the keyring's blind index (HMAC-SHA256, see crypto.Keyring.blind_index) of `message`."""
+    key = get_keyring().index_key
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    inner = bytes(b ^ 0x36 for b in key).hex()
+    outer = bytes(b ^ 0x5C for b in key).hex()
+    return f"left(sha256(unhex('{outer}') || unhex(sha256(unhex('{inner}') || encode({message})))), 40)"
+
+
 def _load_maps(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
     """Bring the keys of referenced rows from the database into DuckDB (`m_<kind>(key, id)`)."""
     kinds = {c.ref for c in spec.columns if c.kind == "ref"}
-    with connection.cursor() as cursor:
-        if "employer" in kinds:
-            cursor.execute("SELECT cr_number, id FROM prevention_employer")
-            _register(con, "m_employer", ["cr_number", "id"], cursor.fetchall(), [pa.string(), pa.int64()])
-        if "site" in kinds:
-            cursor.execute("SELECT site_code, id, employer_id FROM prevention_worksite")
-            _register(
+    if "employer" in kinds:
+        table = _fetch("SELECT cr_number, id FROM prevention_employer", ["cr_number", "id"], [pa.string(), pa.int64()])
+        _register_table(con, "m_employer", table)
+    if "site" in kinds:
+        table = _fetch(
+            "SELECT site_code, id, employer_id FROM prevention_worksite",
+            ["site_code", "id", "employer_id"],
+            [pa.string(), pa.int64(), pa.int64()],
+        )
+        _register_table(con, "m_site", table)
+    if "agency" in kinds:
+        table = _fetch(
+            "SELECT licence_number, id FROM prevention_recruitmentagency",
+            ["licence_number", "id"],
+            [pa.string(), pa.int64()],
+        )
+        _register_table(con, "m_agency", table)
+    if "worker" in kinds:
+        col = next(c.name for c in spec.columns if c.ref == "worker")
+        # The blind index of each permit in the file: plain ASCII ones (nearly all) in DuckDB, in
+        # parallel, the same normalisation as `permit_index`; the others in Python.
+        con.execute(
+            f"CREATE TABLE f_permits AS SELECT DISTINCT {v(col)} AS permit_number FROM raw WHERE {v(col)} IS NOT NULL"
+        )
+        norm = "regexp_replace(upper(permit_number), '[^A-Z0-9]', '', 'g')"
+        con.execute(
+            f"""CREATE TABLE f_index AS SELECT permit_number,
+                CASE WHEN {norm} = '' THEN '' ELSE {_hmac_sql(f"'document' || chr(0) || {norm}")} END AS permit_index
+                FROM f_permits WHERE strlen(permit_number) = length(permit_number)"""
+        )
+        others = [
+            r[0]
+            for r in con.execute(
+                "SELECT permit_number FROM f_permits WHERE strlen(permit_number) <> length(permit_number)"
+            ).fetchall()
+        ]
+        if others:
+            _register_table(
                 con,
-                "m_site",
-                ["site_code", "id", "employer_id"],
-                cursor.fetchall(),
-                [pa.string(), pa.int64(), pa.int64()],
+                "f_other",
+                pa.table(
+                    {"permit_number": pa.array(others, pa.string()), "permit_index": [permit_index(p) for p in others]}
+                ),
             )
-        if "agency" in kinds:
-            cursor.execute("SELECT licence_number, id FROM prevention_recruitmentagency")
-            _register(con, "m_agency", ["licence_number", "id"], cursor.fetchall(), [pa.string(), pa.int64()])
-        if "worker" in kinds:
-            col = next(c.name for c in spec.columns if c.ref == "worker")
-            permits = [
-                r[0] for r in con.execute(f"SELECT DISTINCT {v(col)} FROM raw WHERE {v(col)} IS NOT NULL").fetchall()
-            ]
-            cursor.execute("SELECT permit_index, id FROM prevention_worker")
-            by_index = dict(cursor.fetchall())
-            rows = []
-            for permit in permits:
-                worker_id = by_index.get(permit_index(permit))
-                if worker_id is not None:
-                    rows.append((permit, worker_id))
-            _register(con, "m_worker", ["permit_number", "id"], rows, [pa.string(), pa.int64()])
+            con.execute("INSERT INTO f_index SELECT * FROM f_other")
+        known = _fetch(
+            "SELECT permit_index, id FROM prevention_worker", ["permit_index", "id"], [pa.string(), pa.int64()]
+        )
+        _register_table(con, "m_known", known)
+        con.execute(
+            "CREATE TABLE m_worker AS SELECT f.permit_number, k.id FROM f_index f JOIN m_known k USING (permit_index)"
+        )
+
+
+def _register_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    con.register(f"{name}_arrow", table)
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
+    con.unregister(f"{name}_arrow")
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, names: list[str], rows: list[Any], types: list[Any]) -> None:
@@ -488,7 +544,13 @@ def _joins(spec: Spec) -> str:
 
 
 def validate(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]:
-    """Every rejected (line, field, code, value) of the file in `raw`, in line order."""
+    """Every rejected (line, field, code, value) of the file in `raw`, in line order.
+
+    Each column's checks run once per distinct value (a month column of 8 million rows has a
+    dozen), references are looked up per distinct key, duplicates found by grouping: a clean
+    file, the usual case, costs a few column scans. Only values that fail are traced back to
+    their lines.
+    """
     present = {r[0] for r in con.execute("DESCRIBE raw").fetchall()}
     missing = [c.name for c in spec.columns if c.name not in present and c.required]
     if missing:
@@ -500,29 +562,57 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]
         return [{"line": 1, "field": "", "code": "empty", "value": ""}]
     _load_maps(con, spec)
     countries = _countries()
-    selects = []
-    for col in spec.columns:
-        for condition, code in _check_sql(col, countries):
-            selects.append(
-                f'SELECT line, {_quote(col.name)} AS field, {_quote(code)} AS code, raw."{col.name}" AS value FROM raw WHERE {condition}'
-            )
+    failing: list[str] = []  # SQL giving (field, code, value) of failing distinct values
+    for i, col in enumerate(spec.columns):
+        checks = _check_sql(col, countries)
+        join = ""
         if col.kind == "ref":
             alias = "m_employer2" if col.name == SECOND_EMPLOYER.get(spec.source) else REF_TABLES[col.ref]
             table = "m_employer" if alias == "m_employer2" else alias
-            key = REF_KEYS[col.ref]
-            selects.append(
-                f'SELECT line, {_quote(col.name)}, {_quote(REF_REASONS[col.ref])}, raw."{col.name}" FROM raw '
-                f"LEFT JOIN {table} {alias} ON {alias}.{key} = {v(col.name)} WHERE {v(col.name)} IS NOT NULL AND {alias}.id IS NULL"
+            join = f"LEFT JOIN {table} {alias} ON {alias}.{REF_KEYS[col.ref]} = {v(col.name)}"
+            checks.append((f"{v(col.name)} IS NOT NULL AND {alias}.id IS NULL", REF_REASONS[col.ref]))
+        if not checks:
+            continue
+        con.execute(f'CREATE TABLE d{i} AS SELECT DISTINCT "{col.name}" FROM raw')
+        for condition, code in checks:
+            failing.append(
+                f'SELECT {_quote(col.name)} AS field, {_quote(code)} AS code, raw."{col.name}" AS value '
+                f"FROM d{i} raw {join} WHERE {condition}"
             )
     if spec.source == "workers":
-        selects.append(
-            f"SELECT line, 'site_code', 'site_employer', raw.site_code FROM raw JOIN m_site ON m_site.site_code = {v('site_code')} "
-            f"JOIN m_employer ON m_employer.cr_number = {v('cr_number')} WHERE m_site.employer_id <> m_employer.id"
+        con.execute("CREATE TABLE d_site AS SELECT DISTINCT site_code, cr_number FROM raw")
+        failing.append(
+            "SELECT 'site_code', 'site_employer', raw.site_code FROM d_site raw "
+            f"JOIN m_site ON m_site.site_code = {v('site_code')} JOIN m_employer ON m_employer.cr_number = {v('cr_number')} "
+            "WHERE m_site.employer_id <> m_employer.id"
         )
+    con.execute(f"CREATE TABLE bad_values AS {' UNION ALL '.join(failing)}")
+    keys = ", ".join(f"{v(k)} AS k{i}" for i, k in enumerate(spec.key))
+    con.execute(f"CREATE TABLE dup_keys AS SELECT {keys} FROM raw GROUP BY ALL HAVING count(*) > 1")
+    if (
+        not con.execute("SELECT count(*) FROM bad_values").fetchall()[0][0]
+        and not con.execute(  # type: ignore[index]
+            "SELECT count(*) FROM dup_keys"
+        ).fetchall()[0][0]
+    ):  # type: ignore[index]
+        return []
+    selects = []
+    for col in spec.columns:
+        selects.append(
+            f'SELECT raw.line, b.field, b.code, raw."{col.name}" AS value FROM raw JOIN bad_values b '
+            f'ON b.field = {_quote(col.name)} AND b.value IS NOT DISTINCT FROM raw."{col.name}"'
+        )
+    if spec.source == "workers":  # the site is wrong only with this employer
+        selects[[c.name for c in spec.columns].index("site_code")] = (
+            "SELECT raw.line, b.field, b.code, raw.site_code FROM raw JOIN bad_values b ON b.field = 'site_code' "
+            f"AND b.value IS NOT DISTINCT FROM raw.site_code AND (b.code <> 'site_employer' OR EXISTS ("
+            f"SELECT 1 FROM m_site JOIN m_employer ON m_employer.cr_number = {v('cr_number')} "
+            f"WHERE m_site.site_code = {v('site_code')} AND m_site.employer_id <> m_employer.id))"
+        )
+    key_match = " AND ".join(f"d.k{i} IS NOT DISTINCT FROM {v(k)}" for i, k in enumerate(spec.key))
     key_expr = " || '|' || ".join(f"coalesce({v(k)}, '')" for k in spec.key)
     selects.append(
-        f"SELECT line, {_quote(spec.key[0])}, 'duplicate', {key_expr} FROM "
-        f"(SELECT line, raw.*, count(*) OVER (PARTITION BY {key_expr}) AS n FROM raw) raw WHERE n > 1"
+        f"SELECT raw.line, {_quote(spec.key[0])}, 'duplicate', {key_expr} FROM raw JOIN dup_keys d ON {key_match}"
     )
     sql = " UNION ALL ".join(selects) + " ORDER BY line, field, code"
     return [
@@ -601,19 +691,54 @@ def import_file(
         with tempfile.TemporaryDirectory(prefix="himaya-import-") as tmp:
             prepared = Path(tmp) / "rows"
             as_csv = connection.vendor == "postgresql" or spec.prepare is None
+            extra = Extra()
             if spec.prepare is None:
-                # Nothing to encrypt: DuckDB writes the rows itself (fast, in parallel).
+                # Nothing to encrypt: DuckDB writes the rows itself (fast, in parallel). Wage rows
+                # go in (worker, month) order, the unique index's: PostgreSQL then appends to it.
+                order = "ORDER BY 1, 3" if spec.source == "wages" else "ORDER BY line"
+                names = ", ".join(f"c{i}" for i in range(len(spec.target)))
+                con.execute(f"CREATE TABLE prepared ({names}) AS SELECT {spec.select} FROM raw {_joins(spec)} {order}")
                 con.execute(
-                    f"COPY (SELECT {spec.select}, {int(batch_id)} FROM raw {_joins(spec)} ORDER BY line) "
+                    f"COPY (SELECT *, {int(batch_id)} FROM prepared) "
                     f"TO {_quote(prepared.as_posix())} (FORMAT csv, HEADER false, NULLSTR '\\N')"
                 )
+                if spec.source == "wages":
+                    extra = _wage_extras(con, spec, Path(tmp))
             else:
                 _prepare_in_python(con, spec, batch_id, prepared, as_csv, total, report, chunk_rows)
             report("preparing", total, total)
-            written = _write(spec, columns, prepared, total, report, chunk_rows, as_csv, batch_id)
+            written = _write(spec, columns, prepared, total, report, chunk_rows, as_csv, batch_id, extra)
         return Result(rows=total, written=written, seconds=time.monotonic() - started, rejections=[])
     finally:
         con.close()
+
+
+@dataclass
+class Extra:
+    """What the wage importer computes in DuckDB besides the rows: their summary and references."""
+
+    wage_months: Path | None = None
+    references: dict[str, list[int]] = field(default_factory=dict)
+
+
+WAGE_MONTHS_COLUMNS = ("worker_id", "employer_id", "era", "present", "unpaid", "late", "under")
+
+
+def _wage_extras(con: duckdb.DuckDBPyConnection, spec: Spec, folder: Path) -> Extra:
+    """The summary of the prepared wage rows (`wage_months`) and the ids they refer to."""
+    con.execute(
+        "CREATE TEMPORARY VIEW batch_wages AS SELECT c0 AS worker_id, c1 AS employer_id, c2 AS month, "
+        "c3 AS expected, c4 AS paid, c5 AS paid_on FROM prepared"
+    )
+    summary = folder / "wage_months"
+    con.execute(
+        f"COPY ({scoring.wage_months_sql('batch_wages')}) TO {_quote(summary.as_posix())} (FORMAT csv, HEADER false)"
+    )
+    references = {
+        column: con.sql(f"SELECT DISTINCT {column} FROM batch_wages").to_arrow_table().column(0).to_pylist()
+        for column, _ in spec.set_checks
+    }
+    return Extra(wage_months=summary, references=references)
 
 
 def _prepare_in_python(
@@ -651,31 +776,27 @@ def _write(
     chunk_rows: int,
     as_csv: bool,
     batch_id: int,
+    extra: Extra | None = None,
 ) -> int:
     """All prepared rows in one transaction (COPY + upsert on PostgreSQL)."""
+    extra = extra or Extra()
     report("writing", 0, total)
     with transaction.atomic():
         if spec.set_checks and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 tables = ", ".join(sorted({t for _, t in spec.set_checks}))
                 cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")  # no delete until we commit
+        if extra.references:
+            _check_references(spec, extra.references)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                # Dropped explicitly too: inside an enclosing transaction (tests) ON COMMIT never comes.
-                cursor.execute("DROP TABLE IF EXISTS import_stage")
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE import_stage ON COMMIT DROP AS SELECT {', '.join(columns)} "
-                    f"FROM {spec.table} WITH NO DATA"
-                )
-                done = 0
-                copy_sql = f"COPY import_stage ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
-                with cursor.connection.cursor().copy(copy_sql) as copy, open(prepared, "rb") as fh:
-                    while block := fh.read(1 << 20):
-                        copy.write(block)
-                        done += block.count(b"\n")
-                        report("writing", min(done, total), total)
-                cursor.execute(_upsert_sql(spec, columns, f"SELECT {', '.join(columns)} FROM import_stage"))
-                cursor.execute("DROP TABLE import_stage")
+                if spec.source == "wages" and _copy_new_wages(cursor, columns, prepared, total, report):
+                    _merge_new_wage_months(cursor, extra)
+                else:
+                    _copy_and_upsert(cursor, spec, columns, prepared, total, report)
+                    if spec.source == "wages":
+                        _rebuild_wage_months(cursor, "SELECT worker_id FROM import_stage")
+                    cursor.execute("DROP TABLE import_stage")
         else:
             sql = _upsert_sql(spec, columns, f"VALUES ({', '.join(['%s'] * len(columns))})")
             with connection.cursor() as cursor, open(prepared, newline="", encoding="utf-8") as fh:
@@ -697,24 +818,161 @@ def _write(
                     cursor.executemany(sql, chunk)
                     done += len(chunk)
                 report("writing", done, total)
-        _check_references(spec, batch_id)
+                if spec.source == "wages":
+                    _rebuild_wage_months(
+                        cursor, f"SELECT worker_id FROM prevention_wagepayment WHERE batch_id = {int(batch_id)}"
+                    )
     return total
 
 
-def _check_references(spec: Spec, batch_id: int) -> None:
-    """Every reference of the batch's rows exists (set-wise, for tables without FK constraints)."""
-    if not spec.set_checks:
+def _copy_file(copy: Any, prepared: Path, total: int, report: Progress) -> None:
+    done = 0
+    with open(prepared, "rb") as fh:
+        while block := fh.read(1 << 20):
+            copy.write(block)
+            done += block.count(b"\n")
+            report("writing", min(done, total), total)
+
+
+def _copy_and_upsert(cursor: Any, spec: Spec, columns: list[str], prepared: Path, total: int, report: Progress) -> None:
+    """COPY into a temporary staging table, then one upsert on the natural key."""
+    # Dropped explicitly too: inside an enclosing transaction (tests) ON COMMIT never comes.
+    cursor.execute("DROP TABLE IF EXISTS import_stage")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE import_stage ON COMMIT DROP AS SELECT {', '.join(columns)} "
+        f"FROM {spec.table} WITH NO DATA"
+    )
+    copy_sql = f"COPY import_stage ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
+    with cursor.connection.cursor().copy(copy_sql) as copy:
+        _copy_file(copy, prepared, total, report)
+    cursor.execute(_upsert_sql(spec, columns, f"SELECT {', '.join(columns)} FROM import_stage"))
+
+
+def _copy_new_wages(cursor: Any, columns: list[str], prepared: Path, total: int, report: Progress) -> bool:
+    """COPY the wage rows straight into their table; False (and nothing kept) if one already exists.
+
+    A file of new months (the usual monthly file, or a first load) goes in at COPY speed; a file
+    that repeats a worker's month fails on the unique key at once and takes the upsert path.
+    """
+    cursor.execute("LOCK TABLE prevention_wagepayment IN SHARE ROW EXCLUSIVE MODE")  # one wage import at a time
+    cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM prevention_wagepayment)")
+    if cursor.fetchone()[0]:
+        _initial_wage_load(cursor, columns, prepared, total, report)
+        return True
+    cursor.execute("SAVEPOINT himaya_new_wages")
+    try:
+        copy_sql = f"COPY prevention_wagepayment ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
+        with cursor.connection.cursor().copy(copy_sql) as copy:
+            _copy_file(copy, prepared, total, report)
+    except psycopg.errors.UniqueViolation:
+        cursor.execute("ROLLBACK TO SAVEPOINT himaya_new_wages")
+        report("writing", 0, total)
+        return False
+    cursor.execute("RELEASE SAVEPOINT himaya_new_wages")
+    return True
+
+
+def _initial_wage_load(cursor: Any, columns: list[str], prepared: Path, total: int, report: Progress) -> None:
+    """The first load into the empty wage table: its keys are indexed once after the COPY.
+
+    Maintaining two B-trees row by row (and logging every change) costs more than the COPY
+    itself; building them after, from a sort, is a fraction of that. The constraints are dropped
+    and added back in the import's transaction, so a failed or killed import leaves them as they
+    were, and no one reads the table meanwhile (it is empty, and locked).
+    """
+    cursor.execute("LOCK TABLE prevention_wagepayment IN ACCESS EXCLUSIVE MODE")
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = 'prevention_wagepayment'::regclass AND contype IN ('p', 'u') ORDER BY contype"
+    )
+    constraints = cursor.fetchall()
+    for name, _definition in constraints:
+        cursor.execute(f'ALTER TABLE prevention_wagepayment DROP CONSTRAINT "{name}"')
+    copy_sql = f"COPY prevention_wagepayment ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
+    with cursor.connection.cursor().copy(copy_sql) as copy:
+        _copy_file(copy, prepared, total, report)
+    for name, definition in constraints:
+        cursor.execute(f'ALTER TABLE prevention_wagepayment ADD CONSTRAINT "{name}" {definition}')
+
+
+def _merge_new_wage_months(cursor: Any, extra: Extra) -> None:
+    """Add the summary of wage rows that were all new: their month bits are OR-ed in."""
+    if extra.wage_months is None:
         return
+    cols = ", ".join(WAGE_MONTHS_COLUMNS)
+    cursor.execute("DROP TABLE IF EXISTS wage_months_stage")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE wage_months_stage ON COMMIT DROP AS SELECT {cols} FROM prevention_wagemonths WITH NO DATA"
+    )
+    with (
+        cursor.connection.cursor().copy(f"COPY wage_months_stage ({cols}) FROM STDIN (FORMAT csv)") as copy,
+        open(extra.wage_months, "rb") as fh,
+    ):
+        while block := fh.read(1 << 20):
+            copy.write(block)
+    merged = ", ".join(f"{c} = t.{c} | excluded.{c}" for c in ("present", "unpaid", "late", "under"))
+    cursor.execute(
+        f"INSERT INTO prevention_wagemonths AS t ({cols}) SELECT {cols} FROM wage_months_stage "
+        f"ON CONFLICT (worker_id, employer_id, era) DO UPDATE SET {merged}"
+    )
+    cursor.execute("DROP TABLE wage_months_stage")
+
+
+def _wage_months_select(workers_sql: str) -> str:
+    """SQL (this database's dialect) summarising the wage rows of the workers `workers_sql` names."""
+    era = scoring.ERA_MONTHS
+    if connection.vendor == "postgresql":
+        index = "(extract(year FROM month)::int * 12 + extract(month FROM month)::int - 1)"
+        late_day = "month + 40"
+    else:
+        index = "(CAST(strftime('%Y', month) AS INTEGER) * 12 + CAST(strftime('%m', month) AS INTEGER) - 1)"
+        late_day = "date(month, '+40 days')"
+    bit = f"(CAST(1 AS BIGINT) << ({index} % {era}))"
+    unpaid = "paid < 0.5 * expected"
+    late = f"paid >= 0.5 * expected AND (paid_on IS NULL OR paid_on > {late_day})"
+    under = "paid >= 0.5 * expected AND paid < 0.9 * expected"
+
+    def masked(condition: str) -> str:
+        return f"coalesce(sum(CASE WHEN {condition} THEN {bit} ELSE 0 END), 0)"
+
+    return (
+        f"SELECT worker_id, employer_id, {index} / {era} AS era, sum({bit}), {masked(unpaid)}, {masked(late)}, "
+        f"{masked(under)} FROM prevention_wagepayment WHERE worker_id IN ({workers_sql}) "
+        f"GROUP BY worker_id, employer_id, {index} / {era}"
+    )
+
+
+def _rebuild_wage_months(cursor: Any, workers_sql: str) -> None:
+    """Summarise again, from their wage rows, every worker the batch touched (rows may have changed)."""
+    cursor.execute(f"DELETE FROM prevention_wagemonths WHERE worker_id IN ({workers_sql})")
+    cursor.execute(
+        f"INSERT INTO prevention_wagemonths ({', '.join(WAGE_MONTHS_COLUMNS)}) {_wage_months_select(workers_sql)}"
+    )
+
+
+def _check_references(spec: Spec, references: dict[str, list[int]]) -> None:
+    """Every referenced row still exists (checked set-wise for tables without FK constraints).
+
+    Runs in the write transaction, after the referenced tables are locked against deletes.
+    """
     with connection.cursor() as cursor:
         for column, table in spec.set_checks:
-            cursor.execute(
-                f"SELECT count(*) FROM {spec.table} s WHERE s.batch_id = %s "
-                f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = s.{column})",
-                [batch_id],
-            )
-            missing = cursor.fetchone()[0]  # type: ignore[index]
-            if missing:
-                raise ImportRejected([{"line": 1, "field": column, "code": "reference_gone", "value": str(missing)}], 1)
+            ids = references.get(column, [])
+            if not ids:
+                continue
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT count(*) FROM {table} WHERE id = ANY(%s)", [ids])
+                found = cursor.fetchone()[0]  # type: ignore[index]
+            else:
+                found = 0
+                for start in range(0, len(ids), 500):
+                    part = ids[start : start + 500]
+                    cursor.execute(f"SELECT count(*) FROM {table} WHERE id IN ({', '.join(['%s'] * len(part))})", part)
+                    found += cursor.fetchone()[0]  # type: ignore[index]
+            if found != len(ids):
+                raise ImportRejected(
+                    [{"line": 1, "field": column, "code": "reference_gone", "value": str(len(ids) - found)}], 1
+                )
 
 
 def relations_for(source: str) -> tuple[str, ...]:

@@ -207,13 +207,19 @@ class WagePayment(models.Model):
     # Millions of rows a year arrive in one batch: per-row foreign-key triggers would cost more than
     # the COPY itself. The importer (the only writer) checks the references set-wise instead, in
     # the same transaction, with the referenced tables locked against deletes (importers._write).
-    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="wages", db_constraint=False)
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # Indexes cost the COPY dearly too: only the unique (worker, month) one is kept, which also
+    # serves look-ups by worker; the importer checks references by id lists, not by batch.
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="wages", db_constraint=False, db_index=False
+    )
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     month = models.DateField(_("month"))  # the first day of the month paid for
     expected = models.DecimalField(_("expected"), max_digits=10, decimal_places=3)
     paid = models.DecimalField(_("paid"), max_digits=10, decimal_places=3)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    batch_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    batch_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("wage payment")
@@ -222,6 +228,33 @@ class WagePayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id}:{self.month:%Y-%m}"
+
+
+class WageMonths(models.Model):
+    """Wage payments summarised per worker, employer and era of 48 months, as bit masks.
+
+    Kept by the wage importer in the same transaction as the wage rows it summarises (see
+    `himaya.analytics.scoring.wage_months_sql` for the meaning of the masks): the live rescore
+    reads one row per worker and employer here instead of twelve wage rows.
+    """
+
+    pk = models.CompositePrimaryKey("worker_id", "employer_id", "era")
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    era = models.SmallIntegerField()
+    present = models.BigIntegerField(default=0)
+    unpaid = models.BigIntegerField(default=0)
+    late = models.BigIntegerField(default=0)
+    under = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("wage summary")
+        verbose_name_plural = _("wage summaries")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}:{self.employer_id}:{self.era}"
 
 
 class Complaint(models.Model):
@@ -327,6 +360,28 @@ class RiskScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.rank}"
+
+
+class WorksiteRiskScore(models.Model):
+    """A worksite's score in a run (same weights as its employer's, over the workers placed there)."""
+
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="worksite_scores")
+    worksite = models.ForeignKey(Worksite, on_delete=models.CASCADE, related_name="risk_scores")
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="+", db_index=False)
+    score = models.FloatField(_("score"))
+    rank = models.PositiveIntegerField(_("rank"))
+    workers = models.PositiveIntegerField(_("workers"), default=0)
+    reasons = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["run", "rank"]
+        verbose_name = _("worksite risk score")
+        verbose_name_plural = _("worksite risk scores")
+        constraints = [models.UniqueConstraint(fields=["run", "worksite"], name="prevention_site_score_run_worksite")]
+        indexes = [models.Index(fields=["run", "employer"], name="prevention_site_score_employer")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.worksite_id}:{self.rank}"
 
 
 class InspectionPlan(models.Model):

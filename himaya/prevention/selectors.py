@@ -22,6 +22,7 @@ from himaya.prevention.models import (
     RunStatus,
     ScoringRun,
     Worker,
+    WorksiteRiskScore,
 )
 from himaya.prevention.rules import at_regulator
 
@@ -113,6 +114,13 @@ def queue(*, actor: Any) -> QuerySet[Inspection]:
         .select_related("employer", "inspector")
         .order_by("priority", "pk")
     )
+
+
+def worksite_scores(*, actor: Any, run: ScoringRun, employer: Employer) -> QuerySet[WorksiteRiskScore]:
+    """The scores of an employer's worksites in a run, highest first (employers the actor may see)."""
+    if not policy.visible(actor, Employer).filter(pk=employer.pk).exists():
+        return WorksiteRiskScore.objects.none()
+    return run.worksite_scores.filter(employer=employer).select_related("worksite").order_by("-score", "rank")
 
 
 def inspection_get(*, actor: Any, pk: Any) -> Inspection:

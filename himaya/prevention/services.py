@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -39,6 +40,7 @@ from himaya.prevention.models import (
     RunStatus,
     ScoringRun,
     Worker,
+    WorksiteRiskScore,
 )
 
 ProgressOut = Callable[[str, int, int], None]
@@ -158,7 +160,7 @@ def scoring_run_create(*, actor: Any | None, version: str = scoring.DEFAULT_VERS
 
 
 def scoring_run_execute(run_id: int, *, live: bool = False, as_of: dt.date | None = None) -> ScoringRun:
-    """Rescore every employer (from the snapshot, or `live` from a fresh export) and store the ranking."""
+    """Rescore every employer and worksite (from the snapshot, or `live` from the database); store both."""
     run = ScoringRun.objects.get(pk=run_id)
     if run.status != RunStatus.QUEUED:
         return run
@@ -170,19 +172,20 @@ def scoring_run_execute(run_id: int, *, live: bool = False, as_of: dt.date | Non
     step(5)
     try:
         weights = scoring.load_weights(run.model_version)
-        folder = snapshot.refresh() if live else snapshot.ensure()
+        if live:
+            con, _tables = snapshot.connect_live()
+        else:
+            con = scoring.connect_snapshot(snapshot.ensure())
         step(30)
-        con = scoring.connect_snapshot(folder)
         try:
-            features = scoring.employer_features(
-                con, as_of=as_of or timezone.localdate(), window_months=weights.window_months
-            )
-            step(60)
-            scored = scoring.score(con, features, weights)
+            day = as_of or timezone.localdate()
+            scored, sites = scoring.rescore(con, as_of=day, weights=weights)
+            assert sites is not None
         finally:
             con.close()
-        step(75)
+        step(65)
         rows = scored.to_pylist()
+        site_rows = sites.filter(pc.greater(sites.column("workers"), 0)).to_pylist()
         with transaction.atomic():
             RiskScore.objects.bulk_create(
                 [
@@ -195,6 +198,21 @@ def scoring_run_execute(run_id: int, *, live: bool = False, as_of: dt.date | Non
                         reasons=scoring.reasons(row, weights),
                     )
                     for row in rows
+                ],
+                batch_size=5000,
+            )
+            WorksiteRiskScore.objects.bulk_create(
+                [
+                    WorksiteRiskScore(
+                        run_id=run.pk,
+                        worksite_id=row["worksite_id"],
+                        employer_id=row["employer_id"],
+                        score=row["score"],
+                        rank=row["rank"],
+                        workers=row["workers"],
+                        reasons=scoring.reasons(row, weights),
+                    )
+                    for row in site_rows
                 ],
                 batch_size=5000,
             )

@@ -252,6 +252,12 @@ def inspection_view(request: HttpRequest, pk: int) -> HttpResponse:
         "finding_form": FindingForm(workers=workers),
         "findings": list(inspection.findings.prefetch_related("workers")),
         "reasons": reasons.explain(score.reasons) if score else [],
+        "sites": [
+            {"score": site, "reasons": reasons.explain(site.reasons)}
+            for site in (
+                selectors.worksite_scores(actor=actor, run=latest, employer=inspection.employer) if latest else []
+            )
+        ],
         "score": score,
         "completed": inspection.status == InspectionStatus.COMPLETED,
     }

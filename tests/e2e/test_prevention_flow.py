@@ -102,6 +102,7 @@ def test_an_inspection_finding_becomes_a_prefilled_intake(live_server, browser, 
     ines.locator(f"a.inspection-link:text-is('{first.reference}')").click()
     ines.locator("#inspection-form").wait_for()
     assert ines.locator("#reasons li").count() >= 1
+    assert ines.locator("#worksite-scores tbody tr").count() >= 1  # its worksites, scored too
     check(ines, lang)
     ines.screenshot(path=str(folder / f"{lang}-4-inspection.png"), full_page=True)
 
@@ -131,6 +132,25 @@ def test_an_inspection_finding_becomes_a_prefilled_intake(live_server, browser, 
     draft = IntakeDraft.objects.get(owner=cast.ines)
     assert draft.steps["3"]["category"] == "trafficking_suspicion"
     assert "FL07" in draft.steps["5"]["notes"]
+
+    # The inspector does not open the case himself: he hands the draft to a first responder.
+    ines.goto(live_server.url + reverse("intake:step", kwargs={"pk": draft.pk, "step": 6}))
+    ines.locator("#intake-hand-over").wait_for()
+    assert ines.locator("#intake-submit").count() == 0
+    check(ines, lang)
+    ines.screenshot(path=str(folder / f"{lang}-6b-hand-over.png"), full_page=True)
+    ines.select_option("#hand-over-to", str(cast.alice.pk))
+    ines.locator("#intake-hand-over button[type=submit]").click()
+    ines.wait_for_load_state()
+    draft.refresh_from_db()
+    assert draft.owner_id == cast.alice.pk
+    alice = sign_in(browser, live_server.url, cast.alice, lang)
+    alice.goto(live_server.url + reverse("intake:step", kwargs={"pk": draft.pk, "step": 6}))
+    alice.locator("#intake-submit button[type=submit]").click()
+    alice.wait_for_url(re.compile(r".*/cases/\d+/$"))
+    alice.screenshot(path=str(folder / f"{lang}-6c-case.png"), full_page=False)
+    draft.refresh_from_db()
+    assert draft.submitted_case is not None and draft.submitted_case.encounters.get().channel == "labour_inspection"
 
     # Back at the centre: the dashboard counts the completed risk-ranked inspection as a hit.
     sam.goto(live_server.url + reverse("prevention:home"))

@@ -52,8 +52,11 @@ def _tiny() -> duckdb.DuckDBPyConnection:
     con.register("e", pa.table({"id": [1, 2, 3], "isic_section": ["F", "F", "T"], "size_band": ["micro"] * 3}))
     con.execute("CREATE TABLE employers AS SELECT * FROM e")
     workers = [(w, 1 + (w - 1) // 4) for w in range(1, 13)]
-    con.execute("CREATE TABLE workers (id BIGINT, employer_id BIGINT, nationality VARCHAR, start_date DATE)")
-    con.executemany("INSERT INTO workers VALUES (?, ?, 'IN', DATE '2024-01-01')", workers)
+    con.execute(
+        "CREATE TABLE workers (id BIGINT, employer_id BIGINT, worksite_id BIGINT, nationality VARCHAR, start_date DATE)"
+    )
+    con.executemany("INSERT INTO workers VALUES (?, ?, ?, 'IN', DATE '2024-01-01')", [(w, e, e) for w, e in workers])
+    con.execute("CREATE TABLE worksites AS SELECT id, id AS employer_id FROM employers")
     con.execute(
         "CREATE TABLE wages (worker_id BIGINT, employer_id BIGINT, month DATE, expected DOUBLE, paid DOUBLE, paid_on DATE)"
     )
@@ -66,11 +69,11 @@ def _tiny() -> duckdb.DuckDBPyConnection:
                 (w, e, month, 200.0, 0.0 if unpaid else 200.0, None if unpaid else month + dt.timedelta(days=35))
             )
     con.executemany("INSERT INTO wages VALUES (?, ?, ?, ?, ?, ?)", rows)
-    con.execute("CREATE TABLE complaints (employer_id BIGINT, type VARCHAR, filed_on DATE)")
-    con.executemany("INSERT INTO complaints VALUES (1, 'passport_retention', DATE '2026-06-01')", [()] * 2)
+    con.execute("CREATE TABLE complaints (employer_id BIGINT, worker_id BIGINT, type VARCHAR, filed_on DATE)")
+    con.executemany("INSERT INTO complaints VALUES (1, 1, 'passport_retention', DATE '2026-06-01')", [()] * 2)
     for name, cols in (
-        ("absconding", "employer_id BIGINT, filed_on DATE"),
-        ("transfers", "from_employer_id BIGINT, transferred_on DATE"),
+        ("absconding", "employer_id BIGINT, worker_id BIGINT, filed_on DATE"),
+        ("transfers", "from_employer_id BIGINT, worker_id BIGINT, transferred_on DATE"),
         ("inspections", "employer_id BIGINT, visited_on DATE, violation_found BOOLEAN"),
     ):
         con.execute(f"CREATE TABLE {name} ({cols})")
@@ -127,3 +130,39 @@ def test_fairness_counts_flagged_employers_and_workers_per_group() -> None:
     assert sectors["F"]["flagged"] == 1 and sectors["F"]["total"] == 2 and sectors["F"]["hit_rate"] == 1.0
     assert sectors["T"]["flagged"] == 0 and sectors["T"]["hit_rate"] is None
     assert report["nationalities"][0]["group"] == "IN" and report["nationalities"][0]["flagged"] == 4
+
+
+def test_worksite_scores_point_at_the_site_where_wages_are_withheld() -> None:
+    """Employer 1's unpaid workers (1-3) are placed at its site 11, worker 4 at site 12."""
+    con = _tiny()
+    con.execute("INSERT INTO worksites VALUES (11, 1), (12, 1)")
+    con.execute("UPDATE workers SET worksite_id = CASE WHEN id = 4 THEN 12 ELSE 11 END WHERE employer_id = 1")
+    employers, sites = scoring.features(con, as_of=AS_OF)
+    assert sites is not None
+    by_site = {r["worksite_id"]: r for r in scoring.score(con, sites, WEIGHTS).to_pylist()}
+    assert by_site[11]["workers"] == 3 and by_site[11]["unpaid_3m_workers"] == 3
+    assert by_site[11]["unpaid_3m_share"] == 1.0 and by_site[11]["passport_retention"] == 2
+    assert by_site[12]["unpaid_3m_workers"] == 0 and by_site[12]["score"] < by_site[11]["score"]
+    assert by_site[11]["rank"] == 1 and by_site[11]["employer_id"] == 1
+    # The employer's own figures are those of all its workers.
+    first = {r["employer_id"]: r for r in employers.to_pylist()}[1]
+    assert first["workers"] == 4 and first["unpaid_3m_share"] == 0.75
+
+
+def test_the_wage_summary_counts_months_like_the_wage_rows() -> None:
+    con = _tiny()
+    con.execute(f"CREATE TABLE wm AS {scoring.wage_months_sql('wages')}")
+    rows = con.execute("SELECT worker_id, era, bit_count(present), bit_count(unpaid) FROM wm ORDER BY 1").fetchall()
+    assert len(rows) == 12  # one row per worker: eleven months of 2026 fall in one era
+    assert rows[0][2:] == (11, 5) and rows[3][2:] == (11, 0)  # worker 1 unpaid Jul-Nov, worker 4 paid
+    masks = scoring.window_masks(dt.date(2025, 12, 1), dt.date(2026, 12, 1))
+    assert sum(bin(mask).count("1") for _, mask in masks) == 12
+
+
+def test_rescore_in_one_query_gives_the_same_ranking_as_features_then_score() -> None:
+    con = _tiny()
+    employers, sites = scoring.rescore(con, as_of=AS_OF, weights=WEIGHTS)
+    features, site_features = scoring.features(con, as_of=AS_OF)
+    assert employers.to_pylist() == scoring.score(con, features, WEIGHTS).to_pylist()
+    assert sites is not None and site_features is not None
+    assert sites.to_pylist() == scoring.score(con, site_features, WEIGHTS).to_pylist()

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from himaya.prevention import services
+from himaya.prevention import importers, services
 from himaya.prevention.models import Employer, ImportBatch, RunStatus, WagePayment, Worker
 from himaya.prevention.tests.conftest import write
 
@@ -248,17 +248,64 @@ def test_the_importers_permit_index_is_the_models(db, permit) -> None:
 
 
 def test_wage_rows_whose_worker_vanished_are_refused_in_the_write_transaction(employers, tmp_path) -> None:
-    from django.db import connection
-
     from himaya.prevention.importers import SPECS, ImportRejected, _check_references
 
     employer = Employer.objects.get(cr_number="100001-1")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO prevention_wagepayment (worker_id, employer_id, month, expected, paid, batch_id) "
-            "VALUES (%s, %s, %s, 100, 100, 424242)",
-            [987654, employer.pk, "2026-01-01"],
-        )
+    _check_references(SPECS["wages"], {"employer_id": [employer.pk]})
     with pytest.raises(ImportRejected) as refused:
-        _check_references(SPECS["wages"], 424242)
+        _check_references(SPECS["wages"], {"worker_id": [987654], "employer_id": [employer.pk]})
     assert refused.value.rejections[0]["code"] == "reference_gone"
+
+
+def _wage_months() -> dict[tuple[int, int], tuple[int, int, int]]:
+    from himaya.prevention.models import WageMonths
+
+    return {
+        (m.worker_id, m.employer_id): (bin(m.present).count("1"), bin(m.unpaid).count("1"), bin(m.late).count("1"))
+        for m in WageMonths.objects.all()
+    }
+
+
+def test_the_wage_summary_follows_first_loads_new_months_and_reimports(employers, tmp_path) -> None:
+    """First load (empty table), a file of a new month, then a corrected file: the summary is exact."""
+    from django.db import connection
+
+    assert run("workers", write(tmp_path / "workers.csv", WORKERS)).status == RunStatus.DONE
+    head = "permit_number,cr_number,month,expected,paid,paid_on\n"
+    first = (
+        "WP00000001,100001-1,2026-01,150,150,2026-02-03\n"
+        "WP00000001,100001-1,2026-02,150,0,\n"
+        "WP00000002,100002-1,2026-01,140,140,2026-03-30\n"
+    )
+    assert run("wages", write(tmp_path / "w1.csv", head + first)).status == RunStatus.DONE
+    ravi, maria = (Worker.objects.get(permit_index=importers.permit_index(p)).pk for p in ("WP00000001", "WP00000002"))
+    alpha, beta = (Employer.objects.get(cr_number=c).pk for c in ("100001-1", "100002-1"))
+    assert _wage_months() == {(ravi, alpha): (2, 1, 0), (maria, beta): (1, 0, 1)}
+    # A new month: appended; the summary's bits are added.
+    march = "WP00000001,100001-1,2026-03,150,0,\n"
+    assert run("wages", write(tmp_path / "w2.csv", head + march)).status == RunStatus.DONE
+    assert _wage_months()[(ravi, alpha)] == (3, 2, 0)
+    # The first file again, with February now paid: rows updated, the summary rebuilt.
+    corrected = first.replace("2026-02,150,0,", "2026-02,150,150,2026-03-02")
+    assert run("wages", write(tmp_path / "w3.csv", head + corrected)).status == RunStatus.DONE
+    assert WagePayment.objects.count() == 4
+    assert _wage_months() == {(ravi, alpha): (3, 1, 0), (maria, beta): (1, 0, 1)}
+    if connection.vendor == "postgresql":  # the first load put its key constraints back
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_constraint WHERE conrelid = 'prevention_wagepayment'::regclass "
+                "AND contype IN ('p', 'u')"
+            )
+            assert cursor.fetchone()[0] == 2
+
+
+def test_blind_indexes_computed_in_duckdb_are_the_models(employers, tmp_path) -> None:
+    """The wage importer finds workers by permit through an HMAC computed in SQL: same as Python's."""
+    import duckdb
+
+    from himaya.prevention.importers import _hmac_sql
+
+    con = duckdb.connect()
+    for text in ("WP00000001", "AB12", "X"):
+        sql = _hmac_sql(f"'document' || chr(0) || '{text}'")
+        assert con.execute(f"SELECT {sql}").fetchone()[0] == importers.permit_index(text)

@@ -166,7 +166,7 @@ def test_killed_or_failed_runs_leave_no_partial_ranking(cast, scored, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(scoring, "score", broken)
+    monkeypatch.setattr(scoring, "rescore", broken)
     with pytest.raises(RuntimeError):
         services.scoring_run_execute(run.pk)
     run.refresh_from_db()
@@ -210,3 +210,56 @@ def test_the_centre_supervisor_submits_the_inspectors_draft_as_an_nrm_case(cast,
     assert case.category == "trafficking_suspicion" and case.industry == inspection.employer.isic_section
     assert case.encounters.get().channel == "labour_inspection"
     assert case.parties.get().role == "Exploiter"
+
+
+def test_the_inspector_hands_the_intake_to_a_first_responder_who_opens_the_case(cast, scored, client) -> None:
+    """Only first responders refer into the NRM: the inspector prepares the intake and hands it over."""
+    from himaya.intake import services as intake_services
+
+    inspection = _assigned(cast, scored)
+    worker = selectors.inspection_workers(actor=cast.ines, inspection=inspection).first()
+    finding = services.finding_add(
+        actor=cast.ines, inspection=inspection, workers=[worker], indicators=["FL07"], description="Passports held."
+    )
+    draft = services.finding_to_intake(actor=cast.ines, finding=finding)
+    login(client, cast.ines)
+    review = client.get(f"/intake/{draft.pk}/step/6/")
+    page = review.content.decode()
+    assert review.status_code == 200 and 'id="intake-hand-over"' in page and 'id="intake-submit"' not in page
+    assert f'<option value="{cast.alice.pk}">' in page  # a first responder of the centre
+    assert f'value="{cast.pete.pk}"' not in page and f'value="{cast.adam.pk}"' not in page
+    # Submitting himself is refused with a clear message, and nothing is opened.
+    refused = client.post(f"/intake/{draft.pk}/step/6/")
+    assert refused.status_code == 400 and 'id="intake-submit-errors"' in refused.content.decode()
+    with pytest.raises(ValidationError):
+        intake_services.draft_submit(actor=cast.ines, draft=draft)
+    # Only a colleague of the agency who may open cases can receive it.
+    for wrong in (cast.pete, cast.adam, cast.ines):
+        with pytest.raises(ValidationError):
+            intake_services.draft_hand_over(actor=cast.ines, draft=draft, to=wrong)
+    response = client.post(f"/intake/{draft.pk}/hand-over/", {"to": str(cast.alice.pk)})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.owner_id == cast.alice.pk and draft.submitted_case_id is None
+    assert client.get(f"/intake/{draft.pk}/step/1/").status_code == 404  # no longer the inspector's
+    case = intake_services.draft_submit(actor=cast.alice, draft=draft)
+    assert case.encounters.get().channel == "labour_inspection"
+    from himaya.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(actor_id=cast.ines.pk, action="intake.draft.hand_over").exists()
+
+
+def test_each_worksite_is_scored_with_the_run_and_shown_beside_its_employer(cast, scored, client) -> None:
+    from himaya.prevention.models import Worksite, WorksiteRiskScore
+
+    sites = list(WorksiteRiskScore.objects.filter(run=scored))
+    staffed = Worksite.objects.filter(workers__isnull=False).distinct().count()
+    assert len(sites) == staffed > 0
+    assert all(s.score == sum(r["points"] for r in s.reasons) for s in sites)
+    assert all(s.employer_id == s.worksite.employer_id for s in sites)
+    inspection = _assigned(cast, scored)
+    login(client, cast.ines)
+    page = client.get(f"/prevention/inspections/{inspection.pk}/").content.decode()
+    assert 'id="worksite-scores"' in page
+    for site in WorksiteRiskScore.objects.filter(run=scored, employer_id=inspection.employer_id):
+        assert site.worksite.site_code in page

@@ -57,11 +57,14 @@ class Command(BaseCommand):
                     f"import {source}: {batch.written_rows} rows in {batch.seconds:.1f} s ({batch.written_rows / max(batch.seconds or 0, 1e-9):,.0f} rows/s)"
                 )
             wages = ImportBatch.objects.filter(source="wages").latest("pk")
+            importer_rate = wages.written_rows / (wages.seconds or 1e-9)
             if connection.vendor == "postgresql":
-                raw_rate = self._raw_copy(folder / "wages.parquet", folder)
-                out(
-                    f"raw COPY of the same wage file: {raw_rate:,.0f} rows/s; importer at {wages.written_rows / (wages.seconds or 1e-9) / raw_rate:.0%} of it"
-                )
+                for logged in (True, False):
+                    raw_rate = self._raw_copy(folder / "wages.parquet", folder, logged=logged)
+                    kind = "a bare logged table" if logged else "a temporary table (not WAL-logged)"
+                    out(
+                        f"raw COPY of the same wage file into {kind}: {raw_rate:,.0f} rows/s; importer at {importer_rate / raw_rate:.0%} of it"
+                    )
             truth = duckdb.connect()
             cr_numbers = [
                 c
@@ -72,68 +75,103 @@ class Command(BaseCommand):
             truth.close()
             planted = set(Employer.objects.filter(cr_number__in=cr_numbers).values_list("id", flat=True))
             weights = scoring.load_weights()
+            for attempt in (1, 2):
+                started = time.monotonic()
+                con, tables = snapshot.connect_live()
+                read = time.monotonic() - started
+                scored, sites = scoring.rescore(con, as_of=as_of, weights=weights)
+                assert sites is not None
+                live = time.monotonic() - started
+                con.close()
+                rows = sum(t.num_rows for t in tables.values())
+                out(
+                    f"rescore from live data, employers and worksites (run {attempt}): {live:.2f} s "
+                    f"(reading {rows:,} rows of {len(tables)} relations: {read:.2f} s)"
+                )
+            folder_snapshot = snapshot.ensure()
+            for attempt in (1, 2):
+                started = time.monotonic()
+                con = scoring.connect_snapshot(folder_snapshot)
+                scoring.rescore(con, as_of=as_of, weights=weights, worksites=False)
+                employers_only = time.monotonic() - started
+                scoring.rescore(con, as_of=as_of, weights=weights)
+                from_snapshot = time.monotonic() - started - employers_only
+                con.close()
+                out(
+                    f"rescore from the columnar snapshot (run {attempt}): {from_snapshot:.2f} s "
+                    f"(employers alone: {employers_only:.2f} s)"
+                )
             started = time.monotonic()
-            live_dir = folder / "live"
-            snapshot.refresh(directory=live_dir)
-            export = time.monotonic() - started
-            con = scoring.connect_snapshot(live_dir)
-            scored = scoring.score(con, scoring.employer_features(con, as_of=as_of), weights)
-            live = time.monotonic() - started
-            con.close()
-            out(f"rescore from live data: {live:.2f} s (export {export:.2f} s)")
-            started = time.monotonic()
-            con = scoring.connect_snapshot(snapshot.ensure())
-            scored = scoring.score(con, scoring.employer_features(con, as_of=as_of), weights)
-            from_snapshot = time.monotonic() - started
-            started = time.monotonic()
-            con.execute(
-                "SELECT employer_id, count(*), sum(expected), sum(paid), count(paid_on) FROM wages GROUP BY employer_id"
+            scan = duckdb.connect()
+            scan.execute(
+                f"SELECT cr_number, count(*), sum(expected::DOUBLE), sum(paid::DOUBLE), count(paid_on) "
+                f"FROM read_parquet('{(folder / 'wages.parquet').as_posix()}') GROUP BY cr_number"
             ).fetchall()
+            scan.close()
             raw_scan = time.monotonic() - started
-            con.close()
             out(
-                f"rescore from the columnar snapshot: {from_snapshot:.2f} s; raw DuckDB scan of the wage rows: {raw_scan:.2f} s ({from_snapshot / max(raw_scan, 1e-9):.1f}x)"
+                f"raw DuckDB aggregate scan of the same wage rows (the generated file): {raw_scan:.2f} s; snapshot rescore {from_snapshot / max(raw_scan, 1e-9):.1f}x, live rescore {live / max(raw_scan, 1e-9):.1f}x of it"
             )
             ranked = scored.column("employer_id").to_pylist()
             k = scoring.budget_size(len(ranked), 0.02)
             hit = scoring.hit_rate_at(ranked, planted, k)
             recall = scoring.recall_at(ranked, planted, k)
             shuffled = scoring.random_ranking(ranked, seed=1)
-            out(f"budget 2 % = {k} employers of {len(ranked)}; planted {len(planted)}")
+            out(
+                f"budget 2 % = {k} employers of {len(ranked)}; planted {len(planted)}; worksites scored {sites.num_rows if sites is not None else 0}"
+            )
             out(
                 f"model: hit rate {hit:.3f}, recall {recall:.3f}; random: hit rate {scoring.hit_rate_at(shuffled, planted, k):.3f}, recall {scoring.recall_at(shuffled, planted, k):.3f}"
             )
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             out(f"peak memory of this process (world generation and imports included): {peak:.0f} MB")
-            seconds, child_peak = self._rescore_alone(snapshot.ensure(), as_of)
-            out(f"rescore from the snapshot in a fresh process: {seconds:.2f} s, peak memory {child_peak:.0f} MB")
+            live_alone, live_peak = self._rescore_alone("live", as_of)
+            out(f"live rescore in a fresh process: {live_alone:.2f} s, peak memory (RSS) {live_peak:.0f} MB")
+            snap_alone, snap_peak = self._rescore_alone("snapshot", as_of)
+            out(f"snapshot rescore in a fresh process: {snap_alone:.2f} s, peak memory (RSS) {snap_peak:.0f} MB")
             out(f"rescore: {live:.2f} s, hit rate@2%: {hit:.3f}")
 
-    def _rescore_alone(self, folder: Path, as_of: dt.date) -> tuple[float, float]:
-        """Rescore in a child process (Django-free) so its own peak memory can be measured."""
+    def _rescore_alone(self, mode: str, as_of: dt.date) -> tuple[float, float]:
+        """Rescore (employers and worksites) in a child process, to measure its own peak memory."""
         code = (
-            "import datetime as dt, sys, time\n"
+            "import datetime as dt, os, sys, time\n"
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings')\n"
+            "import django\n"
+            "django.setup()\n"
             "from himaya.analytics import scoring\n"
+            "from himaya.prevention import snapshot\n"
             "t = time.monotonic()\n"
-            "con = scoring.connect_snapshot(sys.argv[1])\n"
-            "f = scoring.employer_features(con, as_of=dt.date.fromisoformat(sys.argv[2]))\n"
-            "scoring.score(con, f, scoring.load_weights())\n"
-            "print(time.monotonic() - t)\n"
+            "if sys.argv[1] == 'live':\n"
+            "    con, _ = snapshot.connect_live()\n"
+            "else:\n"
+            "    con = scoring.connect_snapshot(snapshot.ensure())\n"
+            "scoring.rescore(con, as_of=dt.date.fromisoformat(sys.argv[2]), weights=scoring.load_weights())\n"
+            "seconds = time.monotonic() - t\n"
+            "# VmHWM: this process's own peak RSS (ru_maxrss would carry the parent's over exec).\n"
+            "hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+            "print(seconds, int(hwm.split()[1]) / 1024)\n"
         )
         result = subprocess.run(  # noqa: S603 our own interpreter and code
-            [sys.executable, "-c", code, str(folder), as_of.isoformat()], capture_output=True, text=True, check=True
+            [sys.executable, "-c", code, mode, as_of.isoformat()],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=str(Path(__file__).resolve().parents[4]),
         )
-        return float(result.stdout.strip()), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        seconds, peak = result.stdout.strip().split()[-2:]
+        return float(seconds), float(peak)
 
-    def _raw_copy(self, parquet: Path, folder: Path) -> float:
+    def _raw_copy(self, parquet: Path, folder: Path, *, logged: bool) -> float:
+        """rows/s of a plain COPY of the wage file as text into a bare table (no checks, no index)."""
         csv_path = folder / "wages-raw.csv"
-        duckdb.execute(
-            f"COPY (SELECT * FROM read_parquet('{parquet.as_posix()}')) TO '{csv_path.as_posix()}' (FORMAT csv, HEADER false)"
-        )
+        if not csv_path.exists():
+            duckdb.execute(
+                f"COPY (SELECT * FROM read_parquet('{parquet.as_posix()}')) TO '{csv_path.as_posix()}' (FORMAT csv, HEADER false)"
+            )
         started = time.monotonic()
         with connection.cursor() as cursor:
             cursor.execute(
-                "CREATE TEMPORARY TABLE bench_raw_wages (permit_number text, cr_number text, month text, expected numeric, paid numeric, paid_on text)"
+                f"CREATE {'' if logged else 'TEMPORARY '}TABLE bench_raw_wages (permit_number text, cr_number text, month text, expected numeric, paid numeric, paid_on text)"
             )
             rows = 0
             with (
@@ -143,5 +181,6 @@ class Command(BaseCommand):
                 while block := fh.read(1 << 20):
                     copy.write(block)
                     rows += block.count(b"\n")
+            seconds = time.monotonic() - started
             cursor.execute("DROP TABLE bench_raw_wages")
-        return rows / (time.monotonic() - started)
+        return rows / seconds
