@@ -31,7 +31,7 @@ def open_stays() -> QuerySet[Stay]:
 
 def free_beds(beds: QuerySet[Bed]) -> QuerySet[Bed]:
     """The open beds nobody sleeps in (a resident away on an absence keeps the bed)."""
-    return beds.filter(is_closed=False).exclude(pk__in=open_stays().values("bed_id"))
+    return beds.filter(is_closed=False, retired_at__isnull=True).exclude(pk__in=open_stays().values("bed_id"))
 
 
 @dataclass
@@ -95,7 +95,8 @@ def occupancy_for(shelters: QuerySet[Shelter] | list[Shelter]) -> list[Occupancy
         return groups[group]
 
     for row in (
-        Bed.objects.filter(shelter_id__in=ids)
+        Bed.objects.in_service()
+        .filter(shelter_id__in=ids)
         .values("shelter_id", "room__group")
         .annotate(n=Count("pk"), closed=Count("pk", filter=Q(is_closed=True)))
     ):
@@ -180,7 +181,8 @@ def board(*, actor: Any, shelter: Shelter) -> dict[str, Any]:
     )
     by_bed = {s.bed_id: s for s in stays}
     rows: list[BedRow] = []
-    for bed in Bed.objects.filter(shelter=shelter).select_related("room").order_by("room__name", "label", "pk"):
+    beds = Bed.objects.in_service().filter(shelter=shelter).select_related("room").order_by("room__name", "label", "pk")
+    for bed in beds:
         stay = by_bed.get(bed.pk)
         absences = list(stay.absences.all()) if stay is not None else []
         rows.append(BedRow(bed=bed, stay=stay, absence=absences[0] if absences else None))
@@ -344,3 +346,77 @@ def occupancy_report(*, actor: Any, first: dt.date, last: dt.date) -> list[Shelt
         )
         for s in shelters
     ]
+
+
+# --- Facility management (the operator's supervisors and administrators) ----------------------
+def managed_shelters(*, actor: Any) -> QuerySet[Shelter]:
+    """The shelters the actor manages (active or not), by name."""
+    return policy.visible(actor, Shelter, policy.CHANGE).order_by("name_en", "pk")
+
+
+def is_facility_manager(actor: Any) -> bool:
+    return policy.can_create(actor, Shelter) or managed_shelters(actor=actor).exists()
+
+
+def require_facility_manager(actor: Any) -> None:
+    """The facility pages are for managers of a shelter operator: 404 (audited) for everyone else."""
+    if is_facility_manager(actor):
+        return
+    from himaya.audit.services import audit_record
+
+    audit_record(
+        actor=actor if policy.is_active_actor(actor) else None, action="shelters.shelter.change", outcome="denied"
+    )
+    raise Http404(_("Not found."))
+
+
+def shelter_to_manage(*, actor: Any, pk: Any) -> Shelter:
+    return policy.get_for(actor, Shelter, pk, policy.CHANGE)
+
+
+def room_to_manage(*, actor: Any, pk: Any) -> Any:
+    from himaya.shelters.models import Room
+
+    return policy.get_for(actor, Room, pk, policy.CHANGE)
+
+
+def bed_to_manage(*, actor: Any, pk: Any) -> Bed:
+    return policy.get_for(actor, Bed, pk, policy.CHANGE)
+
+
+def capacity_of(shelter: Shelter) -> dict[str, int]:
+    """Beds in service per group (every group, zero included)."""
+    counts = dict.fromkeys(Group.values, 0)
+    for row in Bed.objects.in_service().filter(shelter=shelter).values("room__group").annotate(n=Count("pk")):
+        counts[row["room__group"]] = row["n"]
+    return counts
+
+
+@dataclass
+class RoomRow:
+    room: Any
+    beds: list[Any]
+    occupied: set[int]
+
+    @property
+    def free(self) -> int:
+        return sum(1 for b in self.beds if b.pk not in self.occupied and not b.is_closed)
+
+
+def rooms_of(shelter: Shelter) -> list[RoomRow]:
+    """The shelter's rooms with their beds in service and which are occupied (no residents named)."""
+    from himaya.shelters.models import Room
+
+    occupied = set(open_stays().filter(shelter=shelter).values_list("bed_id", flat=True))
+    beds: dict[int, list[Bed]] = defaultdict(list)
+    for bed in Bed.objects.in_service().filter(shelter=shelter).order_by("label", "pk"):
+        beds[bed.room_id].append(bed)
+    return [
+        RoomRow(room=room, beds=beds[room.pk], occupied=occupied)
+        for room in Room.objects.filter(shelter=shelter).order_by("name", "pk")
+    ]
+
+
+def waiting_entry_get(*, actor: Any, pk: Any) -> WaitingEntry:
+    """An open or resolved entry of the actor's operator's waiting list, or Http404."""
+    return policy.get_for(actor, WaitingEntry, pk, policy.CHANGE)
