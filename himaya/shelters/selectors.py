@@ -318,34 +318,53 @@ class ShelterReport:
 
 def occupancy_report(*, actor: Any, first: dt.date, last: dt.date) -> list[ShelterReport]:
     """Nightly occupancy from `first` to `last` and the average length of the stays that ended in
-    that window, per shelter (counts only: no personal data)."""
+    that window, per shelter (counts only: no personal data).
+
+    One aggregated query: the stays overlapping the window are grouped by shelter, first night in
+    the window (the local admission date, or `first` for older stays), local date left (when within
+    the window) and, for those, the local admission date; the database converts to local dates and
+    counts, and the arithmetic runs over the groups (himaya/shelters/stats.py), not over stays."""
+    from django.db.models import Case, DateField, Value, When
+    from django.db.models.functions import Greatest, TruncDate
+
     policy.require_permission(actor, "shelters.reports")
     tz = timezone.get_current_timezone()
     window_start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
     window_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     shelters = list(policy.visible(actor, Shelter).order_by("name_en", "pk"))
-    spans: dict[int, list[stats.Span]] = defaultdict(list)
-    ended: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    ended_in_window = Q(ended_at__lt=window_end)
     rows = (
-        Stay.objects.filter(shelter__in=shelters, admitted_at__lt=window_end)
+        Stay.objects.filter(shelter__in=[s.pk for s in shelters], admitted_at__lt=window_end)
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=window_start))
-        .values_list("shelter_id", "admitted_at", "ended_at")
-    )
-    for shelter_id, admitted, left in rows.iterator(chunk_size=5000):
-        start = timezone.localtime(admitted, tz).date()
-        end = timezone.localtime(left, tz).date() if left is not None else None
-        spans[shelter_id].append((start, end))
-        if end is not None and end <= last:
-            ended[shelter_id].append((start, end))
-    return [
-        ShelterReport(
-            shelter=s,
-            nights=stats.nightly_occupancy(spans[s.pk], first, last),
-            average_stay=stats.average_length_of_stay(ended[s.pk]),
-            ended=len(ended[s.pk]),
+        .annotate(
+            first_night=Greatest(
+                TruncDate("admitted_at", tzinfo=tz), Value(first, output_field=DateField()), output_field=DateField()
+            ),
+            left_on=Case(When(ended_in_window, then=TruncDate("ended_at", tzinfo=tz)), output_field=DateField()),
+            arrived_on=Case(When(ended_in_window, then=TruncDate("admitted_at", tzinfo=tz)), output_field=DateField()),
         )
-        for s in shelters
-    ]
+        .values_list("shelter_id", "first_night", "left_on", "arrived_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    spans: dict[int, list[stats.Group]] = defaultdict(list)
+    ended: dict[int, list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
+    for shelter_id, first_night, left_on, arrived_on, n in rows:
+        spans[shelter_id].append((first_night, left_on, n))
+        if left_on is not None:
+            ended[shelter_id].append((arrived_on, left_on, n))
+    reports = []
+    for s in shelters:
+        average, count = stats.average_length_of_stay_grouped(ended[s.pk])
+        reports.append(
+            ShelterReport(
+                shelter=s,
+                nights=stats.nightly_occupancy_grouped(spans[s.pk], first, last),
+                average_stay=average,
+                ended=count,
+            )
+        )
+    return reports
 
 
 # --- Facility management (the operator's supervisors and administrators) ----------------------
