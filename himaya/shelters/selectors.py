@@ -320,39 +320,63 @@ def occupancy_report(*, actor: Any, first: dt.date, last: dt.date) -> list[Shelt
     """Nightly occupancy from `first` to `last` and the average length of the stays that ended in
     that window, per shelter (counts only: no personal data).
 
-    One aggregated query: the stays overlapping the window are grouped by shelter, first night in
-    the window (the local admission date, or `first` for older stays), local date left (when within
-    the window) and, for those, the local admission date; the database converts to local dates and
-    counts, and the arithmetic runs over the groups (himaya/shelters/stats.py), not over stays."""
-    from django.db.models import Case, DateField, Value, When
-    from django.db.models.functions import Greatest, TruncDate
+    One aggregated query: the stays overlapping the window are grouped by shelter, the night they
+    are first counted and the day they left (when within the window), both as day numbers in the
+    window found by comparing with its local midnights (plain SQL comparisons: no per-row date or
+    time-zone conversion, which SQLite would run in Python). A stay that began before the window
+    and ended in it keeps its admission time in the group key: at most one per bed crosses the
+    window's start. The arithmetic then runs over the groups (himaya/shelters/stats.py)."""
+    from django.db.models import Case, DateTimeField, IntegerField, Value, When
 
     policy.require_permission(actor, "shelters.reports")
     tz = timezone.get_current_timezone()
-    window_start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
-    window_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    days = (last - first).days + 1
     shelters = list(policy.visible(actor, Shelter).order_by("name_en", "pk"))
-    ended_in_window = Q(ended_at__lt=window_end)
+    if days < 1 or not shelters:
+        return [ShelterReport(shelter=s, nights=[], average_stay=None, ended=0) for s in shelters]
+    midnights = [dt.datetime.combine(first + dt.timedelta(days=i), dt.time.min, tzinfo=tz) for i in range(days + 1)]
+    window_start, window_end = midnights[0], midnights[-1]
+
+    def day_of(field: str) -> Case:
+        whens = [When(**{f"{field}__lt": midnights[i + 1]}, then=Value(i)) for i in range(days - 1)]
+        return Case(*whens, default=Value(days - 1), output_field=IntegerField())
+
+    ids = [s.pk for s in shelters]
+    left_in_window = Q(ended_at__lt=window_end)
     rows = (
-        Stay.objects.filter(shelter__in=[s.pk for s in shelters], admitted_at__lt=window_end)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=window_start))
-        .annotate(
-            first_night=Greatest(
-                TruncDate("admitted_at", tzinfo=tz), Value(first, output_field=DateField()), output_field=DateField()
-            ),
-            left_on=Case(When(ended_in_window, then=TruncDate("ended_at", tzinfo=tz)), output_field=DateField()),
-            arrived_on=Case(When(ended_in_window, then=TruncDate("admitted_at", tzinfo=tz)), output_field=DateField()),
+        # One OR branch per index range, so SQLite and PostgreSQL both read (shelter, ended_at).
+        # No condition on admitted_at here: SQLite would then walk (shelter, admitted_at) over every
+        # stay ever made; stays admitted after the window get no first night and are skipped below.
+        Stay.objects.filter(
+            Q(shelter_id__in=ids, ended_at__isnull=True) | Q(shelter_id__in=ids, ended_at__gte=window_start)
         )
-        .values_list("shelter_id", "first_night", "left_on", "arrived_on")
+        .annotate(
+            first_night=Case(
+                When(admitted_at__gte=window_end, then=Value(None)),
+                default=day_of("admitted_at"),
+                output_field=IntegerField(),
+            ),
+            left_on=Case(When(left_in_window, then=day_of("ended_at")), output_field=IntegerField()),
+            admitted_before=Case(
+                When(left_in_window & Q(admitted_at__lt=window_start), then="admitted_at"),
+                output_field=DateTimeField(),
+            ),
+        )
+        .values_list("shelter_id", "first_night", "left_on", "admitted_before")
         .annotate(n=Count("pk"))
         .order_by()
     )
     spans: dict[int, list[stats.Group]] = defaultdict(list)
     ended: dict[int, list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
-    for shelter_id, first_night, left_on, arrived_on, n in rows:
-        spans[shelter_id].append((first_night, left_on, n))
-        if left_on is not None:
-            ended[shelter_id].append((arrived_on, left_on, n))
+    for shelter_id, first_night, left_on, admitted_before, n in rows:
+        if first_night is None:  # admitted after the window
+            continue
+        start = first + dt.timedelta(days=first_night)
+        end = first + dt.timedelta(days=left_on) if left_on is not None else None
+        spans[shelter_id].append((start, end, n))
+        if end is not None:
+            arrived = timezone.localtime(admitted_before, tz).date() if admitted_before is not None else start
+            ended[shelter_id].append((arrived, end, n))
     reports = []
     for s in shelters:
         average, count = stats.average_length_of_stay_grouped(ended[s.pk])
