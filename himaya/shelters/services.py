@@ -639,7 +639,8 @@ def _set_capacity(*, actor: Any, shelter: Shelter, capacity: dict[str, int], now
 
     changes: dict[str, int] = {}
     beds = Bed.objects.in_service().filter(shelter=shelter)
-    list(beds.select_for_update(of=("self",)).values_list("pk", flat=True))
+    # In pk order, so two managers never lock the same beds in opposite orders.
+    list(beds.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
     errors: dict[str, str] = {}
     for group, wanted in capacity.items():
         in_group = beds.filter(room__group=group)
@@ -731,8 +732,10 @@ def shelter_update(
         name_ar=name_ar, name_en=name_en, address_ar=address_ar, address_en=address_en, accessibility=accessibility
     )
     wanted = _capacity_values(capacity)
+    # FOR NO KEY UPDATE on the shelter: an admission's new stay takes a key-share lock on it (its
+    # foreign key) while holding its bed, so a plain FOR UPDATE here would deadlock with it.
     with transaction.atomic():
-        locked = Shelter.objects.select_for_update().get(pk=shelter.pk)
+        locked = Shelter.objects.select_for_update(no_key=True).get(pk=shelter.pk)
         changed = [k for k, v in values.items() if getattr(locked, k) != v]
         for k, v in values.items():
             setattr(locked, k, v)
@@ -776,7 +779,7 @@ def room_create(*, actor: Any, shelter: Shelter, name: str, group: str, accessib
     values = _room_values(shelter=shelter, name=name, group=group, accessibility=accessibility, room_id=None)
     count = _bed_count(beds, allow_zero=True)
     with transaction.atomic():
-        Shelter.objects.select_for_update().get(pk=shelter.pk)
+        Shelter.objects.select_for_update(no_key=True).get(pk=shelter.pk)
         try:
             with transaction.atomic():
                 room = Room.objects.create(shelter=shelter, **values)
