@@ -313,6 +313,7 @@ SPECTACULAR_SETTINGS = {
         "NeedLevelEnum": "himaya.assistance.models.NeedLevel",
         "NeedsOccasionEnum": "himaya.assistance.models.Occasion",
         "ExitPathwayEnum": "himaya.assistance.models.Pathway",
+        "HearingStatusEnum": "himaya.assistance.models.HearingStatus",
         # Names the schema had before other apps brought their own "type", "status" and "kind" fields.
         "TypeEnum": "himaya.agencies.models.AgencyType",
         "StatusEnum": "himaya.cases.models.CaseStatus",
