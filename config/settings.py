@@ -272,6 +272,16 @@ HIMAYA_TRAINING_REQUIRE_FIRST_RESPONDER_CERTIFICATE = envbool(
     "HIMAYA_TRAINING_REQUIRE_FIRST_RESPONDER_CERTIFICATE", False
 )
 HIMAYA_TRAINING_VERIFY_PER_MINUTE = envint("HIMAYA_TRAINING_VERIFY_PER_MINUTE", 30)
+# Follow-up contacts after a person leaves assistance, in months after the exit (closure criteria).
+# A bad value stops the start-up rather than silently closing cases on the wrong schedule.
+try:
+    from himaya.assistance.closure import parse_follow_up_months
+
+    HIMAYA_FOLLOW_UP_MONTHS = parse_follow_up_months(env("HIMAYA_FOLLOW_UP_MONTHS", "1,3,6"))
+except ValueError as _error:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"HIMAYA_FOLLOW_UP_MONTHS: {_error}") from None
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -319,6 +329,7 @@ SPECTACULAR_SETTINGS = {
         "TrainingLevelEnum": "himaya.training.models.Level",
         "NeedsOccasionEnum": "himaya.assistance.models.Occasion",
         "ExitPathwayEnum": "himaya.assistance.models.Pathway",
+        "HearingStatusEnum": "himaya.assistance.models.HearingStatus",
         # Names the schema had before other apps brought their own "type", "status" and "kind" fields.
         "TypeEnum": "himaya.agencies.models.AgencyType",
         "StatusEnum": "himaya.cases.models.CaseStatus",

@@ -98,6 +98,26 @@ def _today() -> str:
     return timezone.localdate().isoformat()
 
 
+def _hearing_kwargs(w: Any) -> dict[str, Any]:
+    from himaya.assistance import services
+
+    s = care_setup(w)
+    s.hearing = services.court_appointment_add(
+        actor=w.bob, case=s.case, at=timezone.now() - dt.timedelta(hours=1), court="High Civil Court"
+    )
+    return {"pk": s.hearing.pk}
+
+
+def _award_kwargs(w: Any) -> dict[str, Any]:
+    from himaya.assistance import services
+
+    s = care_setup(w)
+    s.award = services.compensation_record(
+        actor=w.bob, case=s.case, awarded_amount="300", currency="BHD", awarded_on=timezone.localdate()
+    )
+    return {"pk": s.award.pk}
+
+
 EXPECTATIONS = {
     "assistance:care": Expect(kwargs=_case, ok=EPC_CARE),
     "assistance:needs_new": Expect(kwargs=_case, ok=EPC_CARE),
@@ -150,6 +170,20 @@ EXPECTATIONS = {
         method="post",
         kwargs=lambda w: {"pk": care_setup(w).follow_up.pk},
         data=lambda w: {"fu-done_on": _today(), "fu-outcome": "safe"},
+        ok=EPC_CARE,
+        ok_status=302,
+    ),
+    "assistance:court_update": Expect(
+        method="post",
+        kwargs=_hearing_kwargs,
+        data=lambda w: {f"hearing{w.care.hearing.pk}-status": "cancelled"},
+        ok=EPC_CARE,
+        ok_status=302,
+    ),
+    "assistance:compensation_update": Expect(
+        method="post",
+        kwargs=_award_kwargs,
+        data=lambda w: {f"award{w.care.award.pk}-paid_amount": "100", f"award{w.care.award.pk}-paid_on": _today()},
         ok=EPC_CARE,
         ok_status=302,
     ),
@@ -265,6 +299,18 @@ EXPECTATIONS.update(
                 ok_status=201,
             ),
             _api("closure", kwargs=_case_json),
+            _api(
+                "court-update",
+                method="post",
+                kwargs=_hearing_kwargs,
+                data=lambda w: {"status": "held", "outcome": "Employer ordered to pay"},
+            ),
+            _api(
+                "compensation-update",
+                method="post",
+                kwargs=_award_kwargs,
+                data=lambda w: {"paid_amount": "300", "paid_on": _today()},
+            ),
             _api(
                 "follow-up",
                 method="post",

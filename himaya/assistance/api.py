@@ -34,6 +34,7 @@ from himaya.assistance.models import (
     ExitPlan,
     FollowUp,
     FollowUpOutcome,
+    HearingStatus,
     LabourClaim,
     LegalCounselling,
     NeedLevel,
@@ -203,7 +204,18 @@ class LabourClaimSerializer(serializers.ModelSerializer):
 class CourtAppointmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = CourtAppointment
-        fields = ["id", "case", "claim", "at", "court", "purpose", "escort", "interpreter_language", "outcome"]
+        fields = [
+            "id",
+            "case",
+            "claim",
+            "at",
+            "court",
+            "purpose",
+            "escort",
+            "interpreter_language",
+            "status",
+            "outcome",
+        ]
         read_only_fields = fields
 
 
@@ -259,6 +271,21 @@ class CompensationInputSerializer(RejectUnknownFieldsMixin, serializers.Serializ
     paid_amount = serializers.DecimalField(max_digits=12, decimal_places=3, required=False, default=Decimal("0"))
     paid_on = serializers.DateField(required=False, allow_null=True, default=None)
     claim = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class CourtOutcomeInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    status = serializers.ChoiceField(choices=HearingStatus.choices)
+    outcome = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="The new date and time when postponed."
+    )
+
+
+class CompensationPaymentInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    paid_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=3, help_text="Paid so far in total, in the award's currency."
+    )
+    paid_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
@@ -637,6 +664,40 @@ class CaseCompensationView(APIView):
         claim = _claim_of(request, case, data.pop("claim"))
         row = services.compensation_record(actor=request.user, case=case, claim=claim, **data)
         return Response(CompensationSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class CourtAppointmentView(APIView):
+    schema = ApiAutoSchema()
+
+    @extend_schema(
+        request=CourtOutcomeInputSerializer,
+        responses={200: CourtAppointmentSerializer},
+        operation_id="assistance_court_update",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Record what became of a court support appointment: held (with its outcome), postponed, cancelled."""
+        appointment = policy.get_for(request.user, CourtAppointment, pk, policy.CHANGE, audit=False)
+        body = CourtOutcomeInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        row = services.court_appointment_update(actor=request.user, appointment=appointment, **body.validated_data)
+        return Response(CourtAppointmentSerializer(row).data)
+
+
+class CompensationView(APIView):
+    schema = ApiAutoSchema()
+
+    @extend_schema(
+        request=CompensationPaymentInputSerializer,
+        responses={200: CompensationSerializer},
+        operation_id="assistance_compensation_update",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Record what has been paid of a compensation award so far."""
+        award = policy.get_for(request.user, Compensation, pk, policy.CHANGE, audit=False)
+        body = CompensationPaymentInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        row = services.compensation_update(actor=request.user, award=award, **body.validated_data)
+        return Response(CompensationSerializer(row).data)
 
 
 class CaseExitView(APIView):

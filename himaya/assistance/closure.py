@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 # Stages that end assistance through a way out: an exit and its follow-ups are needed to close.
 EXIT_STAGES = ("reintegration", "voluntary_return")
@@ -22,6 +23,26 @@ WORK_PERMIT_TRANSFER_MISSING = "work_permit_transfer_missing"
 FOLLOW_UPS_NOT_SCHEDULED = "follow_ups_not_scheduled"
 FOLLOW_UPS_OUTSTANDING = "follow_ups_outstanding"
 OPEN_LABOUR_CLAIMS = "open_labour_claims"
+
+# Months after the exit at which the person is contacted again (HIMAYA_FOLLOW_UP_MONTHS).
+DEFAULT_FOLLOW_UP_MONTHS = (1, 3, 6)
+MAX_FOLLOW_UP_MONTHS = 60
+
+
+def parse_follow_up_months(text: str) -> tuple[int, ...]:
+    """ "1,3,6" → (1, 3, 6): whole months from 1 to 60, strictly increasing, at least one.
+
+    Raises ValueError saying what is wrong (the settings turn it into a start-up error)."""
+    parts = [p.strip() for p in (text or "").split(",")]
+    if not parts or any(not p.isdigit() for p in parts):
+        raise ValueError(f"expected comma-separated whole months such as 1,3,6, got {text!r}")
+    months = tuple(int(p) for p in parts)
+    if any(not 1 <= m <= MAX_FOLLOW_UP_MONTHS for m in months):
+        raise ValueError(f"follow-up months must be from 1 to {MAX_FOLLOW_UP_MONTHS}, got {text!r}")
+    if any(b <= a for a, b in pairwise(months)):
+        raise ValueError(f"follow-up months must be strictly increasing, got {text!r}")
+    return months
+
 
 PATHWAY_FOR_STAGE = {
     "voluntary_return": ("voluntary_return",),
@@ -39,9 +60,10 @@ class ClosureFacts:
     travel_document_ready: bool = False  # the embassy's travel-document referral completed
     exit_clearance_on: dt.date | None = None
     work_permit_transferred_on: dt.date | None = None
+    # Of the required follow-up contacts (months after exit): how many are scheduled, how many done.
     follow_ups_scheduled: int = 0
     follow_ups_done: int = 0
-    required_follow_ups: tuple[int, ...] = field(default=(1, 3, 6))
+    required_follow_ups: tuple[int, ...] = field(default=DEFAULT_FOLLOW_UP_MONTHS)
 
 
 def unmet_criteria(facts: ClosureFacts) -> list[str]:
@@ -82,7 +104,9 @@ def unmet_criteria(facts: ClosureFacts) -> list[str]:
     return unmet
 
 
-def follow_up_dates(exited_on: dt.date, months: tuple[int, ...] = (1, 3, 6)) -> list[tuple[int, dt.date]]:
+def follow_up_dates(
+    exited_on: dt.date, months: tuple[int, ...] = DEFAULT_FOLLOW_UP_MONTHS
+) -> list[tuple[int, dt.date]]:
     """(months, due date) for each follow-up after exit; month ends clamp (31 Jan + 1 month = 28/29 Feb)."""
     out = []
     for m in months:

@@ -15,6 +15,7 @@ from himaya.assistance.models import (
     ClaimKind,
     ClaimStatus,
     FollowUpOutcome,
+    HearingStatus,
     NeedLevel,
     Occasion,
     Pathway,
@@ -178,6 +179,23 @@ class CompensationForm(StyledForm):
     paid_amount = forms.DecimalField(
         label=_("Amount paid"), max_digits=12, decimal_places=3, min_value=0, required=False
     )
+    paid_on = _date(_("Paid on"), required=False)
+
+
+class CourtOutcomeForm(StyledForm):
+    status = forms.ChoiceField(label=_("What became of it"), choices=HearingStatus.choices)
+    outcome = forms.CharField(
+        label=_("Outcome"), required=False, max_length=2000, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    at = forms.DateTimeField(
+        label=_("New date and time (if postponed)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class CompensationPaymentForm(StyledForm):
+    paid_amount = forms.DecimalField(label=_("Paid so far"), max_digits=12, decimal_places=3, min_value=0)
     paid_on = _date(_("Paid on"), required=False)
 
 

@@ -251,6 +251,13 @@ class LabourClaim(models.Model):
         return f"{self.case_id}:{self.kind}:{self.amount} {self.currency}"
 
 
+class HearingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    POSTPONED = "postponed", _("Postponed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class CourtAppointment(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="court_appointments")
     claim = models.ForeignKey(LabourClaim, null=True, blank=True, on_delete=models.PROTECT, related_name="hearings")
@@ -259,6 +266,9 @@ class CourtAppointment(models.Model):
     purpose = EncryptedTextField(_("purpose"), blank=True, max_chars=1000)
     escort = models.BooleanField(_("escorted"), default=False)
     interpreter_language = models.CharField(_("interpreter language (ISO 639)"), max_length=3, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=HearingStatus.choices, default=HearingStatus.SCHEDULED
+    )
     outcome = EncryptedTextField(_("outcome"), blank=True, max_chars=2000)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -296,6 +306,14 @@ class Compensation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.awarded_amount} {self.currency}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_amount >= self.awarded_amount
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.awarded_amount - self.paid_amount
 
 
 class LegalDocument(models.Model):

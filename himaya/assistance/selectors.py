@@ -201,6 +201,7 @@ def closure_facts(case: Case) -> closure.ClosureFacts:
     """The facts the closure criteria need (system read: it shows nothing, it counts)."""
     plan = ExitPlan.objects.filter(case=case).select_related("travel_document_referral").first()
     follow_ups = FollowUp.objects.filter(case=case)
+    months = follow_up_months()
     referral = plan.travel_document_referral if plan else None
     return closure.ClosureFacts(
         stage=case.stage,
@@ -211,9 +212,17 @@ def closure_facts(case: Case) -> closure.ClosureFacts:
         travel_document_ready=referral is not None and referral.state == "completed",
         exit_clearance_on=plan.exit_clearance_on if plan else None,
         work_permit_transferred_on=plan.work_permit_transferred_on if plan else None,
-        follow_ups_scheduled=follow_ups.count(),
-        follow_ups_done=follow_ups.filter(done_on__isnull=False).count(),
+        follow_ups_scheduled=follow_ups.filter(months_after_exit__in=months).count(),
+        follow_ups_done=follow_ups.filter(months_after_exit__in=months, done_on__isnull=False).count(),
+        required_follow_ups=months,
     )
+
+
+def follow_up_months() -> tuple[int, ...]:
+    """The configured follow-up schedule (HIMAYA_FOLLOW_UP_MONTHS, validated at start-up)."""
+    from django.conf import settings
+
+    return tuple(getattr(settings, "HIMAYA_FOLLOW_UP_MONTHS", closure.DEFAULT_FOLLOW_UP_MONTHS))
 
 
 def closure_messages() -> dict[str, str]:

@@ -513,6 +513,68 @@ def compensation_record(
     return award
 
 
+def court_appointment_update(
+    *, actor: Any, appointment: CourtAppointment, status: str, outcome: str = "", at: dt.datetime | None = None
+) -> CourtAppointment:
+    """Record what became of a court support appointment: held (with the hearing's outcome),
+    postponed (to a new time) or cancelled."""
+    from himaya.assistance.models import HearingStatus
+
+    policy.require(actor, policy.CHANGE, appointment)
+    _require_care(actor, appointment.case)
+    if status not in HearingStatus.values:
+        raise ValidationError({"status": _("Choose what became of the appointment.")}, code="invalid")
+    outcome = _text(outcome, field="outcome", limit=2000)
+    if status == HearingStatus.HELD and not outcome:
+        raise ValidationError({"outcome": _("Say what the outcome of the hearing was.")}, code="required")
+    if status == HearingStatus.HELD and appointment.at > timezone.now():
+        raise ValidationError({"status": _("A hearing that has not yet taken place cannot be held.")}, code="invalid")
+    if status == HearingStatus.POSTPONED and (at is None or at <= appointment.at):
+        raise ValidationError({"at": _("Give the new date and time, after the one planned.")}, code="required")
+    with transaction.atomic():
+        locked = CourtAppointment.objects.select_for_update().select_related("case").get(pk=appointment.pk)
+        changed = ["status", "outcome"]
+        locked.status = status
+        locked.outcome = outcome
+        if status == HearingStatus.POSTPONED and at is not None:
+            locked.at = at
+            changed.append("at")
+        locked.save(update_fields=changed)
+        timeline_add(case=locked.case, actor=actor, kind="legal", summary="court_outcome", obj=locked)
+        audit_record(
+            actor=actor, action="assistance.courtappointment.update", obj=locked, fields=changed, detail=status
+        )
+    return locked
+
+
+def compensation_update(*, actor: Any, award: Compensation, paid_amount: Any, paid_on: dt.date | None) -> Compensation:
+    """Record what has been paid of a compensation award so far (in the award's currency)."""
+    policy.require(actor, policy.CHANGE, award)
+    _require_care(actor, award.case)
+    paid = Decimal("0") if paid_amount in (None, "", 0, "0") else _amount(paid_amount, "paid_amount")
+    if paid > award.awarded_amount:
+        raise ValidationError({"paid_amount": _("More cannot be paid than was awarded.")}, code="invalid")
+    if paid and paid_on is None:
+        raise ValidationError({"paid_on": _("Give the date of payment.")}, code="required")
+    _not_future(paid_on, "paid_on")
+    if paid_on is not None and paid_on < award.awarded_on:
+        raise ValidationError({"paid_on": _("A payment comes after the award.")}, code="invalid")
+    with transaction.atomic():
+        locked = Compensation.objects.select_for_update().select_related("case").get(pk=award.pk)
+        locked.paid_amount = paid
+        locked.paid_on = paid_on if paid else None
+        locked.save(update_fields=["paid_amount", "paid_on"])
+        timeline_add(case=locked.case, actor=actor, kind="legal", summary="compensation_update", obj=locked)
+        audit_record(
+            actor=actor,
+            action="assistance.compensation.update",
+            obj=locked,
+            fields=["paid_amount", "paid_on"],
+            detail="paid" if locked.is_paid else "part_paid" if paid else "unpaid",
+        )
+    return locked
+
+
 def legal_document_attach(*, actor: Any, claim: LabourClaim, attachment: Any) -> LegalDocument:
     """File one of the case's encrypted attachments (himaya.intake) with a claim."""
     policy.require(actor, policy.CHANGE, claim)
@@ -544,7 +606,8 @@ DATE_FIELDS = ("exit_clearance_on", "ticket_booked_on", "work_permit_transferred
 
 def exit_plan_save(*, actor: Any, case: Case, pathway: str, **values: Any) -> ExitPlan:
     """Create or update the case's exit plan. Recording the date of exit schedules the follow-up
-    contacts (1, 3 and 6 months after); moving that date moves the ones not yet done."""
+    contacts (HIMAYA_FOLLOW_UP_MONTHS: 1, 3 and 6 months after by default); moving that date moves
+    the ones not yet done."""
     _require_care(actor, case)
     if pathway not in Pathway.values:
         raise ValidationError({"pathway": _("Choose the way out.")}, code="invalid")
@@ -566,12 +629,12 @@ def exit_plan_save(*, actor: Any, case: Case, pathway: str, **values: Any) -> Ex
         plan, created = ExitPlan.objects.select_for_update().get_or_create(
             case=case, defaults={"pathway": pathway, "created_by": actor}
         )
-        before_exit = plan.exited_on
         plan.pathway = pathway
         for name, value in values.items():
             setattr(plan, name, value if value is not None or name in DATE_FIELDS else "")
         plan.save()
-        if plan.exited_on is not None and plan.exited_on != before_exit:
+        # Also on a later save: a schedule changed since (HIMAYA_FOLLOW_UP_MONTHS) gets its new contacts.
+        if plan.exited_on is not None:
             _schedule_follow_ups(case, plan.exited_on)
         timeline_add(case=case, actor=actor, kind="exit", summary=pathway, obj=plan)
         audit_record(
@@ -585,7 +648,9 @@ def exit_plan_save(*, actor: Any, case: Case, pathway: str, **values: Any) -> Ex
 
 def _schedule_follow_ups(case: Case, exited_on: dt.date) -> None:
     done = set(FollowUp.objects.filter(case=case, done_on__isnull=False).values_list("months_after_exit", flat=True))
-    for months, due in closure.follow_up_dates(exited_on):
+    from himaya.assistance.selectors import follow_up_months
+
+    for months, due in closure.follow_up_dates(exited_on, follow_up_months()):
         if months in done:
             continue
         FollowUp.objects.update_or_create(case=case, months_after_exit=months, defaults={"due_on": due})

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,8 +26,10 @@ from himaya.assistance.forms import (
     ClaimForm,
     ClaimStatusForm,
     CompensationForm,
+    CompensationPaymentForm,
     CounsellingForm,
     CourtForm,
+    CourtOutcomeForm,
     ExitPlanForm,
     FollowUpForm,
     GoalForm,
@@ -35,7 +38,16 @@ from himaya.assistance.forms import (
     ServiceForm,
     TravelDocumentForm,
 )
-from himaya.assistance.models import CareAction, CareGoal, ClaimStatus, FollowUp, LabourClaim
+from himaya.assistance.models import (
+    CareAction,
+    CareGoal,
+    ClaimStatus,
+    Compensation,
+    CourtAppointment,
+    FollowUp,
+    HearingStatus,
+    LabourClaim,
+)
 from himaya.assistance.rules import DELIVERY_ROLES
 from himaya.assistance.services import CLAIM_PARTY_ROLES
 from himaya.cases.models import Case, InvolvedParty
@@ -320,6 +332,15 @@ def _legal_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
     for claim in legal["claims"]:
         moves = services.CLAIM_MOVES.get(ClaimStatus(claim.status), ())
         claim.next_statuses = [(m.value, m.label) for m in moves]  # type: ignore[attr-defined]
+    for hearing in legal["hearings"]:
+        hearing.form = CourtOutcomeForm(  # type: ignore[attr-defined]
+            prefix=f"hearing{hearing.pk}",
+            initial={"status": HearingStatus.HELD if hearing.status == "scheduled" else hearing.status},
+        )
+    for award in legal["awards"]:
+        award.form = CompensationPaymentForm(  # type: ignore[attr-defined]
+            prefix=f"award{award.pk}", initial={"paid_amount": award.paid_amount, "paid_on": award.paid_on}
+        )
     attachments = list(attachment_list(actor=actor, case=case).values_list("pk", flat=True))
     return {
         "case": case,
@@ -415,6 +436,52 @@ def claim_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose a status."))
     return redirect("assistance:legal", case_id=claim.case_id)
+
+
+@login_required
+@never_cache
+@require_POST
+def court_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record what became of a court support appointment (held with its outcome, postponed, cancelled)."""
+    actor = request.user
+    appointment = policy.get_for(actor, CourtAppointment, pk, policy.CHANGE)
+    form = CourtOutcomeForm(request.POST, prefix=f"hearing{pk}")
+    if form.is_valid():
+        try:
+            services.court_appointment_update(actor=actor, appointment=appointment, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Court support appointment updated."))
+    else:
+        for field_errors in form.errors.values():
+            for text in field_errors:
+                messages.error(request, str(text))
+    return redirect(reverse("assistance:legal", kwargs={"case_id": appointment.case_id}) + "#legal-hearings")
+
+
+@login_required
+@never_cache
+@require_POST
+def compensation_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record what has been paid of a compensation award."""
+    actor = request.user
+    award = policy.get_for(actor, Compensation, pk, policy.CHANGE)
+    form = CompensationPaymentForm(request.POST, prefix=f"award{pk}")
+    if form.is_valid():
+        try:
+            services.compensation_update(actor=actor, award=award, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Compensation updated."))
+    else:
+        for field_errors in form.errors.values():
+            for text in field_errors:
+                messages.error(request, str(text))
+    return redirect(reverse("assistance:legal", kwargs={"case_id": award.case_id}) + "#legal-compensation")
 
 
 # --- Immigration, embassies, reports ------------------------------------------------------------

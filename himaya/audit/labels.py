@@ -102,6 +102,17 @@ SYSTEM = {
     "shelters.bed.reopen": pgettext_lazy("audit action", "Bed reopened"),
     "shelters.shelter.staff": pgettext_lazy("audit action", "Shelter staff pages"),
     "shelters.shelter.import": pgettext_lazy("audit action", "Shelters imported"),
+    "shelters.shelter.create": pgettext_lazy("audit action", "Shelter created"),
+    "shelters.shelter.update": pgettext_lazy("audit action", "Shelter and its capacity changed"),
+    "shelters.room.create": pgettext_lazy("audit action", "Shelter room added"),
+    "shelters.room.update": pgettext_lazy("audit action", "Shelter room or its beds changed"),
+    "shelters.bed.update": pgettext_lazy("audit action", "Bed relabelled"),
+    "shelters.bed.retire": pgettext_lazy("audit action", "Bed retired"),
+    "shelters.waitingentry.withdraw": pgettext_lazy("audit action", "Taken off the shelter waiting list"),
+    "shelters.waitingentry.reprioritise": pgettext_lazy("audit action", "Waiting-list priority changed"),
+    "shelters.absence.escalate": pgettext_lazy("audit action", "Overdue absence notified"),
+    "assistance.courtappointment.update": pgettext_lazy("audit action", "Court support appointment updated"),
+    "assistance.compensation.update": pgettext_lazy("audit action", "Compensation payment recorded"),
 }
 
 

@@ -58,6 +58,8 @@ def describe(entry: Any) -> str:
     if kind == "assign":
         return _("Case assigned.") if entry.summary == "assigned" else _("Case unassigned.")
     if kind == "escalation":
+        if entry.summary == "care_action":
+            return _("A care action is overdue: escalated to the supervisors.")
         if entry.summary == "cg":
             return _("The conclusive grounds decision is overdue: escalated to the NRM coordinators.")
         return _("The reasonable grounds decision is overdue: escalated to the NRM coordinators.")
@@ -67,6 +69,74 @@ def describe(entry: Any) -> str:
         return _("Referral to services updated.")
     if kind == "consent":
         return _("Consent recorded or changed.")
+    care = _describe_care(kind, entry.summary or "")
+    if care:
+        return care
     if to_stage:
         return _("Case updated; now “%(stage)s”.") % {"stage": to_stage}
     return _("Case updated.")
+
+
+def _choice(choices: Any, code: str) -> str:
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
+def _describe_care(kind: str, summary: str) -> str:
+    """Care plan, services, legal assistance, the way out and shelter stays (himaya.assistance and
+    himaya.shelters write these entries with codes only); empty when the kind is not one of them."""
+    from himaya.assistance.models import (
+        ActionStatus,
+        ActionType,
+        ClaimKind,
+        ClaimStatus,
+        FollowUpOutcome,
+        Occasion,
+        Pathway,
+    )
+
+    head, _sep, rest = summary.partition(":")
+    if kind == "needs":
+        return _("Needs assessed (%(occasion)s).") % {"occasion": _choice(Occasion, summary)}
+    if kind == "care_plan":
+        if summary == "goal":
+            return _("Care-plan goal added.")
+        if head == "action":
+            return _("Care action planned: %(type)s.") % {"type": _choice(ActionType, rest)}
+        if head == "status":
+            return _("Care action now “%(status)s”.") % {"status": _choice(ActionStatus, rest)}
+        return _("Care plan updated.")
+    if kind == "service":
+        return _("Service delivered: %(type)s.") % {"type": _choice(ActionType, summary)}
+    if kind == "legal":
+        if summary == "counselling":
+            return _("Legal counselling session recorded.")
+        if summary == "court":
+            return _("Court support appointment scheduled.")
+        if summary == "court_outcome":
+            return _("Court support appointment updated with its outcome.")
+        if summary == "compensation":
+            return _("Compensation awarded recorded.")
+        if summary == "compensation_update":
+            return _("Compensation updated (payment recorded).")
+        if head == "claim" and rest in ClaimKind.values:
+            return _("Labour claim recorded: %(kind)s.") % {"kind": _choice(ClaimKind, rest)}
+        if head == "claim":
+            return _("Labour claim now “%(status)s”.") % {"status": _choice(ClaimStatus, rest)}
+        return _("Legal assistance updated.")
+    if kind == "exit":
+        return _("Exit plan saved: %(pathway)s.") % {"pathway": _choice(Pathway, summary)}
+    if kind == "follow_up":
+        return _("Follow-up contact after exit: %(outcome)s.") % {"outcome": _choice(FollowUpOutcome, summary)}
+    if kind == "shelter":
+        event = summary.rpartition(":")[2]
+        labels = {
+            "admitted": _("Admitted to a shelter."),
+            "emergency": _("Placed in a shelter in an emergency (for the shelter's review)."),
+            "transferred": _("Moved to another shelter bed."),
+            "discharged": _("Discharged from the shelter."),
+        }
+        return str(labels.get(event, _("Shelter stay updated.")))
+    return ""

@@ -4,8 +4,10 @@ The world gets a shelter run by the cast's shelter agency (sheila is its service
 where a URL needs one, an accepted shelter referral from the EPC for w.person and a stay made on
 it. Shelter staff see their residents; the EPC (the referring agency) sees the stay's status;
 the police, the embassy and everyone else get 404. No cast member supervises or administers the
-shelter agency, so bed maintenance answers 404 to the whole cast (tests/test_views.py covers a
-shelter supervisor).
+shelter agency, so bed maintenance and facility management (shelters, rooms, beds) answer 404 to
+the whole cast: other agencies' administrators (dora, paula, jamal) and the shelter's own service
+provider (sheila) alike (himaya/shelters/tests/test_manage.py covers the shelter's supervisor and
+administrator).
 """
 
 from __future__ import annotations
@@ -172,6 +174,84 @@ def _admit_data(w: Any) -> dict[str, Any]:
     return {"bed": _free_bed_id(w)}
 
 
+def _room_kwargs(w: Any) -> dict[str, Any]:
+    return {"pk": _shelter(w).rooms.order_by("pk")[0].pk}
+
+
+def _waiting_kwargs(w: Any) -> dict[str, Any]:
+    from himaya.shelters import services
+    from himaya.shelters.models import WaitingEntry
+
+    referral = _referral(w)
+    entry = WaitingEntry.objects.filter(referral=referral, resolved_at__isnull=True).first()
+    if entry is None:
+        entry = services.waiting_add(actor=w.sheila, referral=referral, group="women")
+    return {"pk": entry.pk}
+
+
+def _shelter_data(w: Any) -> dict[str, Any]:
+    return {
+        "name_ar": "دار جديدة",
+        "name_en": "New House",
+        "capacity_women": 2,
+        "capacity_men": 0,
+        "capacity_children_with_carer": 0,
+        "capacity_boys": 0,
+        "capacity_girls": 0,
+    }
+
+
+STAY_ROLES = SHELTER_STAFF | REFERRING | {"dora", "pete", "paula", "jamal", "emil", "ivan"}
+
+MANAGEMENT = {
+    # Facility management: the operator's supervisors and administrators only (none in the cast).
+    "shelters:manage": Expect(data=_with_shelter, ok=set()),
+    "shelters:shelter_new": Expect(method="post", data=_shelter_data, ok=set()),
+    "shelters:shelter_edit": Expect(method="post", kwargs=_shelter_kwargs, data=_shelter_data, ok=set()),
+    "shelters:rooms": Expect(kwargs=_shelter_kwargs, ok=set()),
+    "shelters:room_new": Expect(
+        method="post", kwargs=_shelter_kwargs, data=lambda w: {"name": "C", "group": "men", "beds": 1}, ok=set()
+    ),
+    "shelters:room": Expect(kwargs=_room_kwargs, ok=set()),
+    "shelters:beds_add": Expect(method="post", kwargs=_room_kwargs, data=lambda w: {"count": 1}, ok=set()),
+    "shelters:bed_edit": Expect(method="post", kwargs=_bed_kwargs, data=lambda w: {"label": "Z"}, ok=set()),
+    "shelters:bed_retire": Expect(method="post", kwargs=_bed_kwargs, ok=set()),
+    # The waiting list: the operator's admitting staff.
+    "shelters:waiting_withdraw": Expect(
+        method="post",
+        kwargs=_waiting_kwargs,
+        data=lambda w: {"reason": "Found family"},
+        ok=SHELTER_STAFF,
+        ok_status=302,
+    ),
+    "shelters:waiting_priority": Expect(
+        method="post", kwargs=_waiting_kwargs, data=lambda w: {"priority": 1}, ok=SHELTER_STAFF, ok_status=302
+    ),
+    "api:shelter-managed-list": Expect(ok=set(), api=True),
+    "api:shelter-managed-detail": Expect(kwargs=_shelter_kwargs, ok=set(), api=True),
+    "api:shelter-rooms": Expect(kwargs=_shelter_kwargs, ok=EVERYONE, api=True),
+    "api:shelter-room": Expect(kwargs=_room_kwargs, ok=EVERYONE, api=True),
+    "api:shelter-room-beds": Expect(
+        method="post", kwargs=_room_kwargs, data=lambda w: {"count": 1}, ok=set(), api=True, format="json"
+    ),
+    "api:shelter-bed": Expect(
+        method="put", kwargs=_bed_kwargs, data=lambda w: {"label": "Z"}, ok=set(), api=True, format="json"
+    ),
+    "api:shelter-bed-retire": Expect(method="post", kwargs=_bed_kwargs, ok=set(), api=True, format="json"),
+    "api:shelter-waiting-list": Expect(data=_with_shelter, ok=STAY_ROLES, api=True),
+    "api:shelter-waiting-withdraw": Expect(
+        method="post",
+        kwargs=_waiting_kwargs,
+        data=lambda w: {"reason": "Found family"},
+        ok=SHELTER_STAFF,
+        api=True,
+        format="json",
+    ),
+    "api:shelter-waiting-priority": Expect(
+        method="post", kwargs=_waiting_kwargs, data=lambda w: {"priority": 1}, ok=SHELTER_STAFF, api=True, format="json"
+    ),
+}
+
 EXPECTATIONS = {
     "shelters:home": Expect(data=_with_shelter, ok=SHELTER_STAFF),
     "shelters:national": Expect(data=_with_shelter, ok=EVERYONE),
@@ -301,3 +381,4 @@ API = {
     ),
 }
 EXPECTATIONS.update(API)
+EXPECTATIONS.update(MANAGEMENT)

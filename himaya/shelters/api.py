@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,15 +18,19 @@ from himaya.api.serializers import RejectUnknownFieldsMixin
 from himaya.cases.models import Case
 from himaya.shelters import selectors, services
 from himaya.shelters.models import (
+    PRIORITY_CHOICES,
     Absence,
     AbsenceReason,
+    Accessibility,
     Bed,
     Destination,
     DischargeReason,
     EndKind,
     Group,
+    Room,
     Shelter,
     Stay,
+    WaitingEntry,
 )
 
 
@@ -393,3 +397,271 @@ class BedReopenView(APIView):
         bed = policy.get_for(request.user, Bed, pk, policy.CHANGE)
         EmptySerializer(data=request.data).is_valid(raise_exception=True)
         return Response(BedSerializer(services.bed_reopen(actor=request.user, bed=bed)).data)
+
+
+# --- Facility management: shelters, rooms and beds (the operator's supervisors and admins) ----
+class CapacitySerializer(serializers.Serializer):
+    """Beds wanted (in service) per group; groups left out are not changed."""
+
+    women = serializers.IntegerField(min_value=0, max_value=services.MAX_BEDS_PER_GROUP, required=False)
+    men = serializers.IntegerField(min_value=0, max_value=services.MAX_BEDS_PER_GROUP, required=False)
+    children_with_carer = serializers.IntegerField(min_value=0, max_value=services.MAX_BEDS_PER_GROUP, required=False)
+    boys = serializers.IntegerField(min_value=0, max_value=services.MAX_BEDS_PER_GROUP, required=False)
+    girls = serializers.IntegerField(min_value=0, max_value=services.MAX_BEDS_PER_GROUP, required=False)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("Unknown group.")] for name in sorted(unknown)}  # type: ignore[misc]
+                )
+        return super().to_internal_value(data)
+
+
+class ShelterWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    name_ar = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200)
+    address_ar = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    address_en = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    accessibility = serializers.ListField(
+        child=serializers.ChoiceField(choices=Accessibility.choices), required=False, default=list
+    )
+    capacity = CapacitySerializer(required=False, default=dict)
+
+
+class ManagedShelterSerializer(ShelterSerializer):
+    """A shelter with its capacity: beds in service per group."""
+
+    capacity = serializers.SerializerMethodField()
+
+    class Meta(ShelterSerializer.Meta):
+        fields = [*ShelterSerializer.Meta.fields, "is_active", "capacity"]
+        read_only_fields = fields
+
+    @extend_schema_field(CapacitySerializer)
+    def get_capacity(self, shelter: Shelter) -> dict[str, int]:
+        return selectors.capacity_of(shelter)
+
+
+class ManagedShelterListView(APIView):
+    """The shelters the caller manages (GET), or create one operated by the caller's agency (POST)."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(responses={200: ManagedShelterSerializer(many=True)}, operation_id="shelters_managed_list")
+    def get(self, request: Request) -> Response:
+        selectors.require_facility_manager(request.user)
+        shelters = selectors.managed_shelters(actor=request.user)
+        return Response(ManagedShelterSerializer(shelters, many=True).data)
+
+    @extend_schema(
+        request=ShelterWriteSerializer, responses={201: ManagedShelterSerializer}, operation_id="shelters_create"
+    )
+    def post(self, request: Request) -> Response:
+        if not policy.can_create(request.user, Shelter):
+            selectors.require_facility_manager(request.user)
+            raise exceptions.NotFound()
+        body = ShelterWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        shelter = services.shelter_create(actor=request.user, **body.validated_data)
+        return Response(ManagedShelterSerializer(shelter).data, status=status.HTTP_201_CREATED)
+
+
+class ManagedShelterView(APIView):
+    """One shelter the caller manages (GET) or change it (PUT: names, address, accessibility, capacity)."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(responses={200: ManagedShelterSerializer}, operation_id="shelters_managed_get")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(ManagedShelterSerializer(selectors.shelter_to_manage(actor=request.user, pk=pk)).data)
+
+    @extend_schema(
+        request=ShelterWriteSerializer, responses={200: ManagedShelterSerializer}, operation_id="shelters_update"
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        shelter = selectors.shelter_to_manage(actor=request.user, pk=pk)
+        body = ShelterWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        updated = services.shelter_update(actor=request.user, shelter=shelter, **body.validated_data)
+        return Response(ManagedShelterSerializer(updated).data)
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    accessibility = serializers.ListField(child=serializers.CharField(), source="accessibility_codes", read_only=True)
+    beds = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Room
+        fields = ["id", "shelter", "name", "group", "accessibility", "beds"]
+        read_only_fields = fields
+
+    def get_beds(self, room: Room) -> int:
+        return Bed.objects.in_service().filter(room=room).count()
+
+
+class RoomWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+    group = serializers.ChoiceField(choices=Group.choices)
+    accessibility = serializers.ListField(
+        child=serializers.ChoiceField(choices=Accessibility.choices), required=False, default=list
+    )
+
+
+class RoomCreateSerializer(RoomWriteSerializer):
+    beds = serializers.IntegerField(min_value=0, max_value=services.MAX_BEDS_PER_GROUP, required=False, default=0)
+
+
+class ShelterRoomsView(APIView):
+    """The rooms of a shelter (facility data, every member of staff), or add one (its managers)."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(responses={200: RoomSerializer(many=True)}, operation_id="shelters_rooms_list")
+    def get(self, request: Request, pk: int) -> Response:
+        shelter = selectors.shelter_get(actor=request.user, pk=pk)
+        rooms = policy.visible(request.user, Room).filter(shelter=shelter).order_by("name", "pk")
+        return Response(RoomSerializer(rooms, many=True).data)
+
+    @extend_schema(request=RoomCreateSerializer, responses={201: RoomSerializer}, operation_id="shelters_room_create")
+    def post(self, request: Request, pk: int) -> Response:
+        shelter = selectors.shelter_to_manage(actor=request.user, pk=pk)
+        body = RoomCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        room = services.room_create(actor=request.user, shelter=shelter, **body.validated_data)
+        return Response(RoomSerializer(room).data, status=status.HTTP_201_CREATED)
+
+
+class RoomView(APIView):
+    """One room (GET) or change its name, group or accessibility (PUT, its managers)."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(responses={200: RoomSerializer}, operation_id="shelters_room_get")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(RoomSerializer(policy.get_for(request.user, Room, pk)).data)
+
+    @extend_schema(request=RoomWriteSerializer, responses={200: RoomSerializer}, operation_id="shelters_room_update")
+    def put(self, request: Request, pk: int) -> Response:
+        room = selectors.room_to_manage(actor=request.user, pk=pk)
+        body = RoomWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(RoomSerializer(services.room_update(actor=request.user, room=room, **body.validated_data)).data)
+
+
+class AddBedsSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    count = serializers.IntegerField(min_value=1, max_value=services.MAX_BEDS_PER_GROUP)
+
+
+class RoomBedsView(APIView):
+    """Add beds to a room (labelled after the room)."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(
+        request=AddBedsSerializer, responses={201: BedSerializer(many=True)}, operation_id="shelters_beds_add"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        room = selectors.room_to_manage(actor=request.user, pk=pk)
+        body = AddBedsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        beds = services.beds_add(actor=request.user, room=room, count=body.validated_data["count"])
+        for bed in beds:
+            bed.room = room
+        return Response(BedSerializer(beds, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class BedLabelSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    # A declared field named like Field.label: DRF's metaclass takes it out of the class attributes.
+    label = serializers.CharField(max_length=20)  # type: ignore[assignment]
+
+
+class BedView(APIView):
+    """Relabel a bed (its managers)."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(request=BedLabelSerializer, responses={200: BedSerializer}, operation_id="shelters_bed_update")
+    def put(self, request: Request, pk: int) -> Response:
+        bed = selectors.bed_to_manage(actor=request.user, pk=pk)
+        body = BedLabelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(BedSerializer(services.bed_update(actor=request.user, bed=bed, **body.validated_data)).data)
+
+
+class BedRetireView(APIView):
+    """Retire an empty bed for good (the capacity drops by one; its history stays)."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(request=EmptySerializer, responses={200: BedSerializer}, operation_id="shelters_bed_retire")
+    def post(self, request: Request, pk: int) -> Response:
+        bed = selectors.bed_to_manage(actor=request.user, pk=pk)
+        EmptySerializer(data=request.data).is_valid(raise_exception=True)
+        return Response(BedSerializer(services.bed_retire(actor=request.user, bed=bed)).data)
+
+
+# --- The waiting list ------------------------------------------------------------------------
+class WaitingEntrySerializer(serializers.ModelSerializer):
+    referral_reference = serializers.CharField(source="referral.reference", read_only=True)
+
+    class Meta:
+        model = WaitingEntry
+        fields = ["id", "referral", "referral_reference", "group", "priority", "added_at", "resolved_at", "resolution"]
+        read_only_fields = fields
+
+
+class WithdrawSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class PrioritySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    priority = serializers.ChoiceField(
+        choices=PRIORITY_CHOICES, help_text="0 child, 1 urgent safety, 2 high, 3 normal (lower goes first)."
+    )
+
+
+class WaitingListView(APIView):
+    """The open waiting list of the caller's operator: children and urgent safety first."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(responses={200: WaitingEntrySerializer(many=True)}, operation_id="shelters_waiting_list")
+    def get(self, request: Request) -> Response:
+        selectors.require_stay_role(request.user)
+        return Response(WaitingEntrySerializer(selectors.waiting_list(actor=request.user), many=True).data)
+
+
+class WaitingWithdrawView(APIView):
+    """Take an entry off the waiting list, with the reason."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(
+        request=WithdrawSerializer, responses={200: WaitingEntrySerializer}, operation_id="shelters_waiting_withdraw"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        entry = selectors.waiting_entry_get(actor=request.user, pk=pk)
+        body = WithdrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = services.waiting_withdraw(actor=request.user, entry=entry, reason=body.validated_data["reason"])
+        return Response(WaitingEntrySerializer(entry).data)
+
+
+class WaitingPriorityView(APIView):
+    """Change an open entry's priority."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(
+        request=PrioritySerializer, responses={200: WaitingEntrySerializer}, operation_id="shelters_waiting_priority"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        entry = selectors.waiting_entry_get(actor=request.user, pk=pk)
+        body = PrioritySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = services.waiting_reprioritise(
+            actor=request.user, entry=entry, priority=int(body.validated_data["priority"])
+        )
+        return Response(WaitingEntrySerializer(entry).data)

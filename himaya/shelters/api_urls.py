@@ -19,4 +19,18 @@ urlpatterns: list = [
     path("shelters/stays/<int:pk>/absences/", api.AbsenceStartView.as_view(), name="shelter-stay-absence"),
     path("shelters/stays/<int:pk>/discharge/", api.DischargeView.as_view(), name="shelter-stay-discharge"),
     path("shelters/absences/<int:pk>/return/", api.AbsenceReturnView.as_view(), name="shelter-absence-return"),
+    path("shelters/managed/", api.ManagedShelterListView.as_view(), name="shelter-managed-list"),
+    path("shelters/managed/<int:pk>/", api.ManagedShelterView.as_view(), name="shelter-managed-detail"),
+    path("shelters/facilities/<int:pk>/rooms/", api.ShelterRoomsView.as_view(), name="shelter-rooms"),
+    path("shelters/rooms/<int:pk>/", api.RoomView.as_view(), name="shelter-room"),
+    path("shelters/rooms/<int:pk>/beds/", api.RoomBedsView.as_view(), name="shelter-room-beds"),
+    path("shelters/beds/<int:pk>/", api.BedView.as_view(), name="shelter-bed"),
+    path("shelters/beds/<int:pk>/retire/", api.BedRetireView.as_view(), name="shelter-bed-retire"),
+    path("shelters/waiting-list/", api.WaitingListView.as_view(), name="shelter-waiting-list"),
+    path(
+        "shelters/waiting-list/<int:pk>/withdraw/", api.WaitingWithdrawView.as_view(), name="shelter-waiting-withdraw"
+    ),
+    path(
+        "shelters/waiting-list/<int:pk>/priority/", api.WaitingPriorityView.as_view(), name="shelter-waiting-priority"
+    ),
 ]

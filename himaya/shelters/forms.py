@@ -10,7 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himaya.agencies.forms import _bootstrap
-from himaya.shelters.models import AbsenceReason, Bed, Destination, DischargeReason, Group
+from himaya.shelters.models import (
+    PRIORITY_CHOICES,
+    AbsenceReason,
+    Accessibility,
+    Bed,
+    Destination,
+    DischargeReason,
+    Group,
+)
+from himaya.shelters.services import MAX_BEDS_PER_GROUP
 
 
 class BedChoiceField(forms.ModelChoiceField):
@@ -95,6 +104,97 @@ class ReportForm(forms.Form):
         required=False,
         empty_value=None,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+def _checkboxes(form: forms.Form, name: str) -> None:
+    form.fields[name].widget.attrs["class"] = "form-check-input"
+
+
+class ShelterForm(forms.Form):
+    """A facility: names, address, accessibility and beds per group (the capacity)."""
+
+    name_ar = forms.CharField(label=_("Name (Arabic)"), max_length=200, widget=forms.TextInput(attrs={"dir": "rtl"}))
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, widget=forms.TextInput(attrs={"dir": "ltr"}))
+    address_ar = forms.CharField(
+        label=_("Address (Arabic)"), max_length=300, required=False, widget=forms.TextInput(attrs={"dir": "rtl"})
+    )
+    address_en = forms.CharField(
+        label=_("Address (English)"), max_length=300, required=False, widget=forms.TextInput(attrs={"dir": "ltr"})
+    )
+    accessibility = forms.MultipleChoiceField(
+        label=_("Accessibility features"),
+        choices=Accessibility.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for value, label in Group.choices:
+            self.fields[f"capacity_{value}"] = forms.IntegerField(
+                label=label, min_value=0, max_value=MAX_BEDS_PER_GROUP, initial=0
+            )
+        _bootstrap(self)
+        _checkboxes(self, "accessibility")
+
+    @property
+    def capacity_fields(self) -> list[Any]:
+        return [self[f"capacity_{value}"] for value in Group.values]
+
+    def capacity(self) -> dict[str, int]:
+        return {value: self.cleaned_data[f"capacity_{value}"] for value in Group.values}
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(label=_("Room"), max_length=60, widget=forms.TextInput(attrs={"dir": "auto"}))
+    group = forms.ChoiceField(label=_("For"), choices=Group.choices)
+    accessibility = forms.MultipleChoiceField(
+        label=_("Accessibility features"),
+        choices=Accessibility.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, with_beds: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if with_beds:
+            self.fields["beds"] = forms.IntegerField(
+                label=_("Beds"), min_value=0, max_value=MAX_BEDS_PER_GROUP, initial=1
+            )
+        _bootstrap(self)
+        _checkboxes(self, "accessibility")
+
+
+class AddBedsForm(forms.Form):
+    count = forms.IntegerField(label=_("Beds to add"), min_value=1, max_value=MAX_BEDS_PER_GROUP, initial=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class BedLabelForm(forms.Form):
+    label = forms.CharField(label=_("Label"), max_length=20, widget=forms.TextInput(attrs={"dir": "auto"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class WithdrawWaitingForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.TextInput(attrs={"dir": "auto"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(label=_("Priority"), coerce=int, choices=PRIORITY_CHOICES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -83,13 +83,31 @@ class Room(models.Model):
     shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("room"), max_length=60)
     group = models.CharField(_("for"), max_length=24, choices=Group.choices)
+    # Accessibility codes (Accessibility values) of this room, comma-separated.
+    accessibility = models.CharField(_("accessibility"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["shelter_id", "name"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
         constraints = [models.UniqueConstraint(fields=["shelter", "name"], name="room_name_unique_in_shelter")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def accessibility_codes(self) -> list[str]:
+        return [c for c in self.accessibility.split(",") if c]
+
+    @property
+    def accessibility_labels(self) -> list[str]:
+        return [str(Accessibility(c).label) for c in self.accessibility_codes if c in Accessibility.values]
+
+
+class BedQuerySet(models.QuerySet["Bed"]):
+    def in_service(self) -> BedQuerySet:
+        """Beds not retired (a retired bed keeps its history but is no longer counted or booked)."""
+        return self.filter(retired_at__isnull=True)
 
 
 class Bed(models.Model):
@@ -99,12 +117,24 @@ class Bed(models.Model):
     label = models.CharField(_("bed"), max_length=20)
     # Closed for maintenance (the open BedClosure says why and since when).
     is_closed = models.BooleanField(_("closed"), default=False)
+    # Retired: taken out of the shelter for good (capacity reduced); never while someone sleeps in it.
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = BedQuerySet.as_manager()
 
     class Meta:
         ordering = ["shelter_id", "room__name", "label"]
         verbose_name = _("bed")
         verbose_name_plural = _("beds")
-        constraints = [models.UniqueConstraint(fields=["room", "label"], name="bed_label_unique_in_room")]
+        constraints = [
+            # Labels are unique among the room's beds in service (a retired bed's label may be reused).
+            models.UniqueConstraint(
+                fields=["room", "label"], condition=Q(retired_at__isnull=True), name="bed_label_unique_in_room"
+            )
+        ]
         indexes = [models.Index(fields=["shelter", "is_closed"], name="bed_shelter_closed_idx")]
 
     def __str__(self) -> str:
@@ -243,6 +273,8 @@ class Absence(models.Model):
     returned_at = models.DateTimeField(_("came back"), null=True, blank=True)
     note = EncryptedTextField(_("note"), blank=True, max_chars=1000)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # When the shelter's staff were told the resident is overdue (once per absence).
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-left_at", "-pk"]
@@ -261,6 +293,21 @@ class Absence(models.Model):
         return self.returned_at is None and self.expected_back < timezone.now()
 
 
+# The waiting-list ranks of himaya/shelters/priority.py, as staff choose them when re-prioritising.
+PRIORITY_CHOICES = [
+    (0, _("Child")),
+    (1, _("Urgent safety")),
+    (2, _("High")),
+    (3, _("Normal")),
+]
+PRIORITY_LABELS = dict(PRIORITY_CHOICES)
+
+
+class WaitingResolution(models.TextChoices):
+    ADMITTED = "admitted", _("Admitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class WaitingEntry(models.Model):
     """An accepted shelter referral waiting for a bed; lower priority numbers go first."""
 
@@ -272,6 +319,11 @@ class WaitingEntry(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.CharField(max_length=16, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Why the entry was withdrawn (free text about the person: encrypted).
+    withdraw_reason = EncryptedTextField(_("reason for withdrawing"), blank=True, max_chars=1000)
 
     class Meta:
         ordering = ["priority", "added_at", "pk"]
@@ -285,3 +337,7 @@ class WaitingEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}:{self.priority}"
+
+    @property
+    def priority_label(self) -> str:
+        return str(PRIORITY_LABELS.get(self.priority, self.priority))

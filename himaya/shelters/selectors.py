@@ -31,7 +31,7 @@ def open_stays() -> QuerySet[Stay]:
 
 def free_beds(beds: QuerySet[Bed]) -> QuerySet[Bed]:
     """The open beds nobody sleeps in (a resident away on an absence keeps the bed)."""
-    return beds.filter(is_closed=False).exclude(pk__in=open_stays().values("bed_id"))
+    return beds.filter(is_closed=False, retired_at__isnull=True).exclude(pk__in=open_stays().values("bed_id"))
 
 
 @dataclass
@@ -95,7 +95,8 @@ def occupancy_for(shelters: QuerySet[Shelter] | list[Shelter]) -> list[Occupancy
         return groups[group]
 
     for row in (
-        Bed.objects.filter(shelter_id__in=ids)
+        Bed.objects.in_service()
+        .filter(shelter_id__in=ids)
         .values("shelter_id", "room__group")
         .annotate(n=Count("pk"), closed=Count("pk", filter=Q(is_closed=True)))
     ):
@@ -180,7 +181,8 @@ def board(*, actor: Any, shelter: Shelter) -> dict[str, Any]:
     )
     by_bed = {s.bed_id: s for s in stays}
     rows: list[BedRow] = []
-    for bed in Bed.objects.filter(shelter=shelter).select_related("room").order_by("room__name", "label", "pk"):
+    beds = Bed.objects.in_service().filter(shelter=shelter).select_related("room").order_by("room__name", "label", "pk")
+    for bed in beds:
         stay = by_bed.get(bed.pk)
         absences = list(stay.absences.all()) if stay is not None else []
         rows.append(BedRow(bed=bed, stay=stay, absence=absences[0] if absences else None))
@@ -316,31 +318,153 @@ class ShelterReport:
 
 def occupancy_report(*, actor: Any, first: dt.date, last: dt.date) -> list[ShelterReport]:
     """Nightly occupancy from `first` to `last` and the average length of the stays that ended in
-    that window, per shelter (counts only: no personal data)."""
+    that window, per shelter (counts only: no personal data).
+
+    One aggregated query: the stays overlapping the window are grouped by shelter, the night they
+    are first counted and the day they left (when within the window), both as day numbers in the
+    window found by comparing with its local midnights (plain SQL comparisons: no per-row date or
+    time-zone conversion, which SQLite would run in Python). A stay that began before the window
+    and ended in it keeps its admission time in the group key: at most one per bed crosses the
+    window's start. The arithmetic then runs over the groups (himaya/shelters/stats.py)."""
+    from django.db import connection
+    from django.db.models import Case, DateTimeField, IntegerField, When
+    from django.db.models.expressions import RawSQL
+
     policy.require_permission(actor, "shelters.reports")
     tz = timezone.get_current_timezone()
-    window_start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
-    window_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    days = (last - first).days + 1
     shelters = list(policy.visible(actor, Shelter).order_by("name_en", "pk"))
-    spans: dict[int, list[stats.Span]] = defaultdict(list)
-    ended: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    if days < 1 or not shelters:
+        return [ShelterReport(shelter=s, nights=[], average_stay=None, ended=0) for s in shelters]
+    midnights = [dt.datetime.combine(first + dt.timedelta(days=i), dt.time.min, tzinfo=tz) for i in range(days + 1)]
+    window_start, window_end = midnights[0], midnights[-1]
+
+    # The day number of a time in the window: one CASE over the midnights, written once as SQL (the
+    # ORM would compile ~90 When nodes per column on every request); None after the window.
+    bounds = [connection.ops.adapt_datetimefield_value(m) for m in midnights]
+    table = connection.ops.quote_name(Stay._meta.db_table)
+
+    def day_of(field: str) -> RawSQL:
+        column = f"{table}.{connection.ops.quote_name(field)}"
+        branches = " ".join(f"WHEN {column} < %s THEN {i}" for i in range(days))
+        # Only quoted identifiers of the model and integers are written into the SQL; times are parameters.
+        return RawSQL(f"CASE {branches} ELSE NULL END", bounds[1:], output_field=IntegerField())  # noqa: S611
+
+    ids = [s.pk for s in shelters]
+    left_in_window = Q(ended_at__lt=window_end)
     rows = (
-        Stay.objects.filter(shelter__in=shelters, admitted_at__lt=window_end)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=window_start))
-        .values_list("shelter_id", "admitted_at", "ended_at")
-    )
-    for shelter_id, admitted, left in rows.iterator(chunk_size=5000):
-        start = timezone.localtime(admitted, tz).date()
-        end = timezone.localtime(left, tz).date() if left is not None else None
-        spans[shelter_id].append((start, end))
-        if end is not None and end <= last:
-            ended[shelter_id].append((start, end))
-    return [
-        ShelterReport(
-            shelter=s,
-            nights=stats.nightly_occupancy(spans[s.pk], first, last),
-            average_stay=stats.average_length_of_stay(ended[s.pk]),
-            ended=len(ended[s.pk]),
+        # One OR branch per index range, so SQLite and PostgreSQL both read (shelter, ended_at).
+        # No condition on admitted_at here: SQLite would then walk (shelter, admitted_at) over every
+        # stay ever made; stays admitted after the window get no first night and are skipped below.
+        Stay.objects.filter(
+            Q(shelter_id__in=ids, ended_at__isnull=True) | Q(shelter_id__in=ids, ended_at__gte=window_start)
         )
-        for s in shelters
+        .annotate(
+            first_night=day_of("admitted_at"),
+            left_on=day_of("ended_at"),  # NULL while open or when left after the window
+            admitted_before=Case(
+                When(left_in_window & Q(admitted_at__lt=window_start), then="admitted_at"),
+                output_field=DateTimeField(),
+            ),
+        )
+        .values_list("shelter_id", "first_night", "left_on", "admitted_before")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    spans: dict[int, list[stats.Group]] = defaultdict(list)
+    ended: dict[int, list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
+    for shelter_id, first_night, left_on, admitted_before, n in rows:
+        if first_night is None:  # admitted after the window
+            continue
+        start = first + dt.timedelta(days=first_night)
+        end = first + dt.timedelta(days=left_on) if left_on is not None else None
+        spans[shelter_id].append((start, end, n))
+        if end is not None:
+            arrived = timezone.localtime(admitted_before, tz).date() if admitted_before is not None else start
+            ended[shelter_id].append((arrived, end, n))
+    reports = []
+    for s in shelters:
+        average, count = stats.average_length_of_stay_grouped(ended[s.pk])
+        reports.append(
+            ShelterReport(
+                shelter=s,
+                nights=stats.nightly_occupancy_grouped(spans[s.pk], first, last),
+                average_stay=average,
+                ended=count,
+            )
+        )
+    return reports
+
+
+# --- Facility management (the operator's supervisors and administrators) ----------------------
+def managed_shelters(*, actor: Any) -> QuerySet[Shelter]:
+    """The shelters the actor manages (active or not), by name."""
+    return policy.visible(actor, Shelter, policy.CHANGE).order_by("name_en", "pk")
+
+
+def is_facility_manager(actor: Any) -> bool:
+    return policy.can_create(actor, Shelter) or managed_shelters(actor=actor).exists()
+
+
+def require_facility_manager(actor: Any) -> None:
+    """The facility pages are for managers of a shelter operator: 404 (audited) for everyone else."""
+    if is_facility_manager(actor):
+        return
+    from himaya.audit.services import audit_record
+
+    audit_record(
+        actor=actor if policy.is_active_actor(actor) else None, action="shelters.shelter.change", outcome="denied"
+    )
+    raise Http404(_("Not found."))
+
+
+def shelter_to_manage(*, actor: Any, pk: Any) -> Shelter:
+    return policy.get_for(actor, Shelter, pk, policy.CHANGE)
+
+
+def room_to_manage(*, actor: Any, pk: Any) -> Any:
+    from himaya.shelters.models import Room
+
+    return policy.get_for(actor, Room, pk, policy.CHANGE)
+
+
+def bed_to_manage(*, actor: Any, pk: Any) -> Bed:
+    return policy.get_for(actor, Bed, pk, policy.CHANGE)
+
+
+def capacity_of(shelter: Shelter) -> dict[str, int]:
+    """Beds in service per group (every group, zero included)."""
+    counts = dict.fromkeys(Group.values, 0)
+    for row in Bed.objects.in_service().filter(shelter=shelter).values("room__group").annotate(n=Count("pk")):
+        counts[row["room__group"]] = row["n"]
+    return counts
+
+
+@dataclass
+class RoomRow:
+    room: Any
+    beds: list[Any]
+    occupied: set[int]
+
+    @property
+    def free(self) -> int:
+        return sum(1 for b in self.beds if b.pk not in self.occupied and not b.is_closed)
+
+
+def rooms_of(shelter: Shelter) -> list[RoomRow]:
+    """The shelter's rooms with their beds in service and which are occupied (no residents named)."""
+    from himaya.shelters.models import Room
+
+    occupied = set(open_stays().filter(shelter=shelter).values_list("bed_id", flat=True))
+    beds: dict[int, list[Bed]] = defaultdict(list)
+    for bed in Bed.objects.in_service().filter(shelter=shelter).order_by("label", "pk"):
+        beds[bed.room_id].append(bed)
+    return [
+        RoomRow(room=room, beds=beds[room.pk], occupied=occupied)
+        for room in Room.objects.filter(shelter=shelter).order_by("name", "pk")
     ]
+
+
+def waiting_entry_get(*, actor: Any, pk: Any) -> WaitingEntry:
+    """An open or resolved entry of the actor's operator's waiting list, or Http404."""
+    return policy.get_for(actor, WaitingEntry, pk, policy.CHANGE)

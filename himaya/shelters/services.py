@@ -65,7 +65,9 @@ def _lock_free_bed(bed: Bed) -> Bed:
     """Lock the bed row (PostgreSQL) and check it is open and empty now, not when the form was drawn."""
     # of=("self",): lock the bed row only, not its room and shelter (other beds stay bookable).
     locked = Bed.objects.select_for_update(of=("self",)).select_related("room", "shelter").get(pk=bed.pk)
-    if locked.is_closed or Stay.objects.filter(bed=locked, ended_at__isnull=True).exists():
+    if locked.is_closed or locked.retired_at is not None:
+        raise BedTaken()
+    if Stay.objects.filter(bed=locked, ended_at__isnull=True).exists():
         raise BedTaken()
     return locked
 
@@ -538,3 +540,418 @@ def facilities_import(*, actor: Any, data: Any) -> dict[str, int]:
             counts["beds"] += len(new)
     audit_record(actor=actor, action="shelters.shelter.import", detail=",".join(f"{k}:{v}" for k, v in counts.items()))
     return counts
+
+
+# --- Facilities, rooms and beds, managed by the operator's supervisors and administrators --------
+MAX_BEDS_PER_GROUP = 500
+
+
+def _accessibility(codes: Any) -> str:
+    from himaya.shelters.models import Accessibility
+
+    codes = [str(c) for c in (codes or [])]
+    if any(c not in Accessibility.values for c in codes):
+        raise ValidationError({"accessibility": _("Choose accessibility features from the list.")}, code="invalid")
+    return ",".join(c for c in Accessibility.values if c in codes)
+
+
+def _shelter_values(
+    *, name_ar: str, name_en: str, address_ar: str = "", address_en: str = "", accessibility: Any = ()
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    values = {
+        "name_ar": (name_ar or "").strip(),
+        "name_en": (name_en or "").strip(),
+        "address_ar": (address_ar or "").strip(),
+        "address_en": (address_en or "").strip(),
+    }
+    for name, limit in (("name_ar", 200), ("name_en", 200), ("address_ar", 300), ("address_en", 300)):
+        if len(values[name]) > limit:
+            errors[name] = _("Keep this under %(limit)d characters.") % {"limit": limit}
+    if not values["name_ar"]:
+        errors["name_ar"] = _("Give the shelter's name in Arabic.")
+    if not values["name_en"]:
+        errors["name_en"] = _("Give the shelter's name in English.")
+    try:
+        values["accessibility"] = _accessibility(accessibility)
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _capacity_values(capacity: dict[str, Any] | None) -> dict[str, int]:
+    """Beds wanted per group: whole numbers from 0 to MAX_BEDS_PER_GROUP, only known groups."""
+    out: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for group, value in (capacity or {}).items():
+        if group not in Group.values:
+            raise ValidationError(_("Unknown group: %(group)s.") % {"group": group}, code="invalid")
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = -1
+        if isinstance(value, bool) or number < 0 or number > MAX_BEDS_PER_GROUP or str(number) != str(value).strip():
+            errors[f"capacity_{group}"] = _("Give a whole number of beds from 0 to %(max)d.") % {
+                "max": MAX_BEDS_PER_GROUP
+            }
+            continue
+        out[group] = number
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _unique_code(name_en: str) -> str:
+    from django.utils.text import slugify
+
+    base = (slugify(name_en) or "shelter")[:32]
+    code, n = base, 1
+    while Shelter.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+def _next_labels(room: Any, count: int) -> list[str]:
+    taken = set(Bed.objects.in_service().filter(room=room).values_list("label", flat=True))
+    labels: list[str] = []
+    n = 0
+    while len(labels) < count:
+        n += 1
+        suffix = f"-{n}"
+        label = f"{room.name[: 20 - len(suffix)]}{suffix}"
+        if label not in taken:
+            labels.append(label)
+            taken.add(label)
+    return labels
+
+
+def _set_capacity(*, actor: Any, shelter: Shelter, capacity: dict[str, int], now: dt.datetime) -> dict[str, int]:
+    """Bring the beds in service of each group to the wanted number; returns the change per group.
+
+    More beds go into the group's first room (a room is created for a group that has none); fewer
+    retire empty beds, closed ones first. Never below the beds occupied now: the beds of the shelter
+    are locked first (PostgreSQL), so an admission cannot slip in between the count and the retiring.
+    """
+    from himaya.shelters.models import Room
+
+    changes: dict[str, int] = {}
+    beds = Bed.objects.in_service().filter(shelter=shelter)
+    # In pk order, so two managers never lock the same beds in opposite orders.
+    list(beds.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    errors: dict[str, str] = {}
+    for group, wanted in capacity.items():
+        in_group = beds.filter(room__group=group)
+        have = in_group.count()
+        if wanted == have:
+            continue
+        if wanted > have:
+            room = Room.objects.filter(shelter=shelter, group=group).order_by("name", "pk").first()
+            if room is None:
+                base = name = str(Group(group).label)[:54]
+                n = 1
+                while Room.objects.filter(shelter=shelter, name=name).exists():
+                    n += 1
+                    name = f"{base} {n}"
+                room = Room.objects.create(shelter=shelter, name=name, group=group)
+                audit_record(actor=actor, action="shelters.room.create", obj=room, detail=f"group:{group}")
+            Bed.objects.bulk_create(
+                [Bed(room=room, shelter=shelter, label=label) for label in _next_labels(room, wanted - have)]
+            )
+            changes[group] = wanted - have
+            continue
+        occupied = Stay.objects.filter(bed__in=in_group, ended_at__isnull=True).count()
+        if wanted < occupied:
+            errors[f"capacity_{group}"] = _(
+                "%(occupied)d beds for “%(group)s” are occupied: the capacity cannot go below %(occupied)d."
+            ) % {"occupied": occupied, "group": Group(group).label}
+            continue
+        spare = list(
+            in_group.exclude(pk__in=open_stays_bed_ids())
+            .order_by("-is_closed", "-room__name", "-label", "-pk")
+            .values_list("pk", flat=True)[: have - wanted]
+        )
+        Bed.objects.filter(pk__in=spare).update(retired_at=now, retired_by=actor)
+        changes[group] = -len(spare)
+    if errors:
+        raise ValidationError(errors)
+    return changes
+
+
+def open_stays_bed_ids() -> Any:
+    return Stay.objects.filter(ended_at__isnull=True).values("bed_id")
+
+
+def _capacity_detail(changes: dict[str, int]) -> str:
+    return ",".join(f"{g}:{n:+d}" for g, n in changes.items())
+
+
+def shelter_create(
+    *,
+    actor: Any,
+    name_ar: str,
+    name_en: str,
+    address_ar: str = "",
+    address_en: str = "",
+    accessibility: Any = (),
+    capacity: dict[str, Any] | None = None,
+) -> Shelter:
+    """A new shelter of the manager's own agency, with beds for each group in `capacity`."""
+    if not policy.can_create(actor, Shelter):
+        audit_record(
+            actor=actor if policy.is_active_actor(actor) else None, action="shelters.shelter.create", outcome="denied"
+        )
+        raise Http404(_("Not found."))
+    values = _shelter_values(
+        name_ar=name_ar, name_en=name_en, address_ar=address_ar, address_en=address_en, accessibility=accessibility
+    )
+    wanted = _capacity_values(capacity)
+    with transaction.atomic():
+        shelter = Shelter.objects.create(operator_id=actor.agency_id, code=_unique_code(values["name_en"]), **values)
+        changes = _set_capacity(actor=actor, shelter=shelter, capacity=wanted, now=timezone.now())
+        audit_record(actor=actor, action="shelters.shelter.create", obj=shelter, detail=_capacity_detail(changes))
+    return shelter
+
+
+def shelter_update(
+    *,
+    actor: Any,
+    shelter: Shelter,
+    name_ar: str,
+    name_en: str,
+    address_ar: str = "",
+    address_en: str = "",
+    accessibility: Any = (),
+    capacity: dict[str, Any] | None = None,
+) -> Shelter:
+    """Change a shelter's names, address, accessibility and beds per group (see `_set_capacity`)."""
+    policy.require(actor, policy.CHANGE, shelter)
+    values = _shelter_values(
+        name_ar=name_ar, name_en=name_en, address_ar=address_ar, address_en=address_en, accessibility=accessibility
+    )
+    wanted = _capacity_values(capacity)
+    # FOR NO KEY UPDATE on the shelter: an admission's new stay takes a key-share lock on it (its
+    # foreign key) while holding its bed, so a plain FOR UPDATE here would deadlock with it.
+    with transaction.atomic():
+        locked = Shelter.objects.select_for_update(no_key=True).get(pk=shelter.pk)
+        changed = [k for k, v in values.items() if getattr(locked, k) != v]
+        for k, v in values.items():
+            setattr(locked, k, v)
+        if changed:
+            locked.save(update_fields=changed)
+        changes = _set_capacity(actor=actor, shelter=locked, capacity=wanted, now=timezone.now())
+        audit_record(
+            actor=actor, action="shelters.shelter.update", obj=locked, fields=changed, detail=_capacity_detail(changes)
+        )
+    return locked
+
+
+def _room_values(*, shelter: Shelter, name: str, group: str, accessibility: Any, room_id: int | None) -> dict[str, str]:
+    from himaya.shelters.models import Room
+
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = _("Name the room.")
+    elif len(name) > 60:
+        errors["name"] = _("Keep this under %(limit)d characters.") % {"limit": 60}
+    elif Room.objects.filter(shelter=shelter, name=name).exclude(pk=room_id or 0).exists():
+        errors["name"] = _("This shelter already has a room with that name.")
+    if group not in Group.values:
+        errors["group"] = _("Choose who the room is for.")
+    try:
+        codes = _accessibility(accessibility)
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+        codes = ""
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name, "group": group, "accessibility": codes}
+
+
+def room_create(*, actor: Any, shelter: Shelter, name: str, group: str, accessibility: Any = (), beds: Any = 0) -> Any:
+    """Add a room to a shelter, with `beds` new beds in it."""
+    from himaya.shelters.models import Room
+
+    policy.require(actor, policy.CHANGE, shelter)
+    values = _room_values(shelter=shelter, name=name, group=group, accessibility=accessibility, room_id=None)
+    count = _bed_count(beds, allow_zero=True)
+    with transaction.atomic():
+        Shelter.objects.select_for_update(no_key=True).get(pk=shelter.pk)
+        try:
+            with transaction.atomic():
+                room = Room.objects.create(shelter=shelter, **values)
+        except IntegrityError:
+            raise ValidationError({"name": _("This shelter already has a room with that name.")}) from None
+        Bed.objects.bulk_create([Bed(room=room, shelter=shelter, label=label) for label in _next_labels(room, count)])
+        audit_record(actor=actor, action="shelters.room.create", obj=room, detail=f"group:{room.group}:beds:{count}")
+    return room
+
+
+def room_update(*, actor: Any, room: Any, name: str, group: str, accessibility: Any = ()) -> Any:
+    """Rename a room, change its accessibility, or who it is for (only while nobody sleeps in it:
+    residents were placed by the room's group)."""
+    from himaya.shelters.models import Room
+
+    policy.require(actor, policy.CHANGE, room)
+    with transaction.atomic():
+        locked = Room.objects.select_for_update().get(pk=room.pk)
+        values = _room_values(
+            shelter=locked.shelter, name=name, group=group, accessibility=accessibility, room_id=locked.pk
+        )
+        if values["group"] != locked.group:
+            list(Bed.objects.filter(room=locked).select_for_update().values_list("pk", flat=True))
+            if Stay.objects.filter(bed__room=locked, ended_at__isnull=True).exists():
+                raise ValidationError(
+                    {"group": _("Someone sleeps in this room: who it is for can change only once it is empty.")}
+                )
+        changed = [k for k, v in values.items() if getattr(locked, k) != v]
+        for k, v in values.items():
+            setattr(locked, k, v)
+        if changed:
+            try:
+                with transaction.atomic():
+                    locked.save(update_fields=changed)
+            except IntegrityError:
+                raise ValidationError({"name": _("This shelter already has a room with that name.")}) from None
+        audit_record(actor=actor, action="shelters.room.update", obj=locked, fields=changed)
+    return locked
+
+
+def _bed_count(value: Any, *, allow_zero: bool = False) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    low = 0 if allow_zero else 1
+    if isinstance(value, bool) or not low <= number <= MAX_BEDS_PER_GROUP:
+        raise ValidationError(
+            {
+                "beds": _("Give a whole number of beds from %(min)d to %(max)d.")
+                % {"min": low, "max": MAX_BEDS_PER_GROUP}
+            },
+            code="invalid",
+        )
+    return number
+
+
+def beds_add(*, actor: Any, room: Any, count: Any) -> list[Bed]:
+    """Add `count` beds to a room (labelled after the room: "A-3")."""
+    policy.require(actor, policy.CHANGE, room)
+    number = _bed_count(count)
+    from himaya.shelters.models import Room
+
+    with transaction.atomic():
+        locked = Room.objects.select_for_update().select_related("shelter").get(pk=room.pk)
+        in_room = Bed.objects.in_service().filter(room=locked).count()
+        if in_room + number > MAX_BEDS_PER_GROUP:
+            raise ValidationError(
+                {"beds": _("A room holds at most %(max)d beds.") % {"max": MAX_BEDS_PER_GROUP}}, code="invalid"
+            )
+        beds = Bed.objects.bulk_create(
+            [Bed(room=locked, shelter=locked.shelter, label=label) for label in _next_labels(locked, number)]
+        )
+        audit_record(actor=actor, action="shelters.room.update", obj=locked, fields=["beds"], detail=f"beds:+{number}")
+    return beds
+
+
+def bed_update(*, actor: Any, bed: Bed, label: str) -> Bed:
+    """Relabel a bed (labels are unique among the room's beds in service)."""
+    policy.require(actor, policy.CHANGE, bed)
+    label = (label or "").strip()
+    if not label:
+        raise ValidationError({"label": _("Give the bed a label.")}, code="required")
+    if len(label) > 20:
+        raise ValidationError({"label": _("Keep this under %(limit)d characters.") % {"limit": 20}}, code="invalid")
+    with transaction.atomic():
+        locked = Bed.objects.select_for_update().get(pk=bed.pk)
+        if locked.label == label:
+            return locked
+        if Bed.objects.in_service().filter(room_id=locked.room_id, label=label).exclude(pk=locked.pk).exists():
+            raise ValidationError({"label": _("Another bed in this room has that label.")}, code="duplicate")
+        locked.label = label
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["label"])
+        except IntegrityError:
+            raise ValidationError({"label": _("Another bed in this room has that label.")}, code="duplicate") from None
+        audit_record(actor=actor, action="shelters.bed.update", obj=locked, fields=["label"])
+    return locked
+
+
+def bed_retire(*, actor: Any, bed: Bed) -> Bed:
+    """Take an empty bed out of service for good (its history stays); the capacity drops by one.
+
+    The bed row is locked (PostgreSQL) as an admission locks it, so an admission and the retiring
+    cannot both succeed: whichever comes second is refused."""
+    policy.require(actor, policy.CHANGE, bed)
+    with transaction.atomic():
+        locked = Bed.objects.select_for_update(of=("self",)).get(pk=bed.pk)
+        if locked.retired_at is not None:
+            raise ValidationError(_("This bed is already retired."))
+        if Stay.objects.filter(bed=locked, ended_at__isnull=True).exists():
+            raise ValidationError(_("Someone sleeps in this bed: move or discharge them before retiring it."))
+        locked.retired_at = timezone.now()
+        locked.retired_by = actor
+        locked.save(update_fields=["retired_at", "retired_by"])
+        audit_record(actor=actor, action="shelters.bed.retire", obj=locked)
+    return locked
+
+
+# --- The waiting list ------------------------------------------------------------------------
+def _open_entry(entry: WaitingEntry) -> WaitingEntry:
+    locked = WaitingEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.resolved_at is not None:
+        raise ValidationError(_("This person is no longer on the waiting list."), code="resolved")
+    return locked
+
+
+def waiting_withdraw(*, actor: Any, entry: WaitingEntry, reason: str) -> WaitingEntry:
+    """Take a person off the waiting list (found a place elsewhere, no longer needs a bed…), with
+    the reason (encrypted). The shelter referral itself is left as it is."""
+    from himaya.shelters.models import WaitingResolution
+
+    policy.require(actor, policy.CHANGE, entry)
+    if not actor.has_role(*ADMITTING_STAFF):
+        raise ValidationError(_("Your role cannot do this at the shelter."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the entry is withdrawn.")}, code="required")
+    if len(reason) > 1000:
+        raise ValidationError({"reason": _("Keep the reason under 1000 characters.")}, code="invalid")
+    with transaction.atomic():
+        locked = _open_entry(entry)
+        locked.resolved_at = timezone.now()
+        locked.resolution = WaitingResolution.WITHDRAWN
+        locked.resolved_by = actor
+        locked.withdraw_reason = reason
+        locked.save(update_fields=["resolved_at", "resolution", "resolved_by", "withdraw_reason"])
+        audit_record(actor=actor, action="shelters.waitingentry.withdraw", obj=locked, fields=["withdraw_reason"])
+    return locked
+
+
+def waiting_reprioritise(*, actor: Any, entry: WaitingEntry, priority: Any) -> WaitingEntry:
+    """Change an open entry's priority (0 child, 1 urgent safety, 2 high, 3 normal)."""
+    from himaya.shelters.models import PRIORITY_LABELS
+
+    policy.require(actor, policy.CHANGE, entry)
+    if not actor.has_role(*ADMITTING_STAFF):
+        raise ValidationError(_("Your role cannot do this at the shelter."))
+    if isinstance(priority, bool) or priority not in PRIORITY_LABELS:
+        raise ValidationError({"priority": _("Choose a priority from the list.")}, code="invalid")
+    with transaction.atomic():
+        locked = _open_entry(entry)
+        before = locked.priority
+        if before != priority:
+            locked.priority = priority
+            locked.save(update_fields=["priority"])
+            audit_record(
+                actor=actor,
+                action="shelters.waitingentry.reprioritise",
+                obj=locked,
+                fields=["priority"],
+                detail=f"priority:{before}->{priority}",
+            )
+    return locked

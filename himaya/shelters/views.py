@@ -25,12 +25,18 @@ from himaya.referrals import minimisation
 from himaya.shelters import selectors, services
 from himaya.shelters.forms import (
     AbsenceForm,
+    AddBedsForm,
     AdmitForm,
+    BedLabelForm,
     CloseBedForm,
     DischargeForm,
     EmergencyForm,
+    PriorityForm,
+    RoomForm,
+    ShelterForm,
     TransferForm,
     WaitingForm,
+    WithdrawWaitingForm,
 )
 from himaya.shelters.models import Bed, Shelter, Stay
 from himaya.shelters.rules import REFERRING_ROLES
@@ -63,6 +69,7 @@ def national_view(request: HttpRequest) -> HttpResponse:
             "can_place": can_place,
             "my_shelters_nav": bool(mine),
             "referred_nav": actor.has_role(*REFERRING_ROLES),
+            "manage_nav": selectors.is_facility_manager(actor),
         },
     )
 
@@ -83,7 +90,21 @@ def home_view(request: HttpRequest) -> HttpResponse:
     actor: Any = request.user
     shelters = _require_my_shelters(actor)
     day = selectors.staff_day(actor=actor, shelters=shelters)
-    return render(request, "shelters/home.html", {**day, "shelters": shelters, "now": timezone.now()})
+    from himaya.shelters.models import PRIORITY_CHOICES
+    from himaya.shelters.rules import ADMITTING_STAFF
+
+    return render(
+        request,
+        "shelters/home.html",
+        {
+            **day,
+            "shelters": shelters,
+            "now": timezone.now(),
+            "can_manage_waiting": actor.has_role(*ADMITTING_STAFF),
+            "priority_choices": PRIORITY_CHOICES,
+            "manage_nav": selectors.is_facility_manager(actor),
+        },
+    )
 
 
 def _board_context(actor: Any, pk: int) -> dict[str, Any]:
@@ -467,3 +488,264 @@ def referred_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(stays, 50).get_page(request.GET.get("page"))
     policy.audit_list(actor, Stay, page.object_list)
     return render(request, "shelters/referred.html", {"page": page})
+
+
+# --- Facility management: shelters, rooms and beds (the operator's supervisors and admins) ----
+def _shelter_form_data(form: ShelterForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "name_ar": data["name_ar"],
+        "name_en": data["name_en"],
+        "address_ar": data["address_ar"],
+        "address_en": data["address_en"],
+        "accessibility": data["accessibility"],
+        "capacity": form.capacity(),
+    }
+
+
+@login_required
+@require_GET
+def manage_view(request: HttpRequest) -> HttpResponse:
+    """The shelters of the actor's agency, for its managers: capacity, and links to edit them."""
+    actor: Any = request.user
+    selectors.require_facility_manager(actor)
+    shelters = list(selectors.managed_shelters(actor=actor).select_related("operator"))
+    return render(
+        request,
+        "shelters/manage.html",
+        {
+            "rows": selectors.occupancy_for(shelters),
+            "can_create": policy.can_create(actor, Shelter),
+            "my_shelters_nav": selectors.my_shelters(actor=actor).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shelter_new_view(request: HttpRequest) -> HttpResponse:
+    actor: Any = request.user
+    if not policy.can_create(actor, Shelter):
+        selectors.require_facility_manager(actor)  # audits the refusal for outsiders
+        raise Http404(_("Not found."))
+    form = ShelterForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                shelter = services.shelter_create(actor=actor, **_shelter_form_data(form))
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, _("Shelter created: %(name)s.") % {"name": shelter.name})
+                return redirect("shelters:rooms", pk=shelter.pk)
+    return render(request, "shelters/shelter_form.html", {"form": form, "shelter": None}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shelter_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: Any = request.user
+    shelter = selectors.shelter_to_manage(actor=actor, pk=pk)
+    initial = {
+        "name_ar": shelter.name_ar,
+        "name_en": shelter.name_en,
+        "address_ar": shelter.address_ar,
+        "address_en": shelter.address_en,
+        "accessibility": shelter.accessibility_codes,
+        **{f"capacity_{g}": n for g, n in selectors.capacity_of(shelter).items()},
+    }
+    form = ShelterForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.shelter_update(actor=actor, shelter=shelter, **_shelter_form_data(form))
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, _("Shelter saved."))
+                return redirect("shelters:rooms", pk=shelter.pk)
+    occupancy = selectors.occupancy_for([shelter])[0]
+    return render(
+        request,
+        "shelters/shelter_form.html",
+        {"form": form, "shelter": shelter, "occupancy": occupancy},
+        status=status,
+    )
+
+
+def _rooms_page(request: HttpRequest, shelter: Shelter, *, room_form: Any = None, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "shelters/rooms.html",
+        {
+            "shelter": shelter,
+            "rooms": selectors.rooms_of(shelter),
+            "capacity": selectors.occupancy_for([shelter])[0],
+            "room_form": room_form or RoomForm(with_beds=True, auto_id="new_%s"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def rooms_view(request: HttpRequest, pk: int) -> HttpResponse:
+    shelter = selectors.shelter_to_manage(actor=request.user, pk=pk)
+    return _rooms_page(request, shelter)
+
+
+@login_required
+@require_POST
+def room_new_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: Any = request.user
+    shelter = selectors.shelter_to_manage(actor=actor, pk=pk)
+    form = RoomForm(request.POST, with_beds=True, auto_id="new_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            room = services.room_create(
+                actor=actor,
+                shelter=shelter,
+                name=data["name"],
+                group=data["group"],
+                accessibility=data["accessibility"],
+                beds=data["beds"],
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Room added: %(room)s.") % {"room": room.name})
+            return redirect("shelters:rooms", pk=shelter.pk)
+    return _rooms_page(request, shelter, room_form=form, status=400)
+
+
+def _room_page(
+    request: HttpRequest, room: Any, *, form: Any = None, beds_form: Any = None, status: int = 200
+) -> HttpResponse:
+    row = next(r for r in selectors.rooms_of(room.shelter) if r.room.pk == room.pk)
+    initial = {"name": room.name, "group": room.group, "accessibility": room.accessibility_codes}
+    return render(
+        request,
+        "shelters/room.html",
+        {
+            "room": room,
+            "shelter": room.shelter,
+            "row": row,
+            "form": form or RoomForm(initial=initial),
+            "beds_form": beds_form or AddBedsForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def room_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: Any = request.user
+    room = selectors.room_to_manage(actor=actor, pk=pk)
+    if request.method == "GET":
+        return _room_page(request, room)
+    form = RoomForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.room_update(
+                actor=actor, room=room, name=data["name"], group=data["group"], accessibility=data["accessibility"]
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Room saved."))
+            return redirect("shelters:room", pk=room.pk)
+    room.refresh_from_db()
+    return _room_page(request, room, form=form, status=400)
+
+
+@login_required
+@require_POST
+def beds_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: Any = request.user
+    room = selectors.room_to_manage(actor=actor, pk=pk)
+    form = AddBedsForm(request.POST)
+    if form.is_valid():
+        try:
+            beds = services.beds_add(actor=actor, room=room, count=form.cleaned_data["count"])
+        except ValidationError as error:
+            form.add_error("count", error.message_dict.get("beds", error.messages))
+        else:
+            messages.success(request, _("Beds added: %(n)d.") % {"n": len(beds)})
+            return redirect("shelters:room", pk=room.pk)
+    return _room_page(request, room, beds_form=form, status=400)
+
+
+@login_required
+@require_POST
+def bed_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: Any = request.user
+    bed = selectors.bed_to_manage(actor=actor, pk=pk)
+    form = BedLabelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.bed_update(actor=actor, bed=bed, label=form.cleaned_data["label"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Bed relabelled."))
+    else:
+        messages.error(request, _("Give the bed a label of at most 20 characters."))
+    return redirect("shelters:room", pk=bed.room_id)
+
+
+@login_required
+@require_POST
+def bed_retire_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: Any = request.user
+    bed = selectors.bed_to_manage(actor=actor, pk=pk)
+    try:
+        services.bed_retire(actor=actor, bed=bed)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Bed retired: the shelter has one bed less."))
+    return redirect("shelters:room", pk=bed.room_id)
+
+
+# --- The waiting list: withdraw an entry, change its priority ---------------------------------
+@login_required
+@require_POST
+def waiting_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: Any = request.user
+    entry = selectors.waiting_entry_get(actor=actor, pk=pk)
+    form = WithdrawWaitingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.waiting_withdraw(actor=actor, entry=entry, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Taken off the waiting list."))
+    else:
+        messages.error(request, _("Say why the entry is withdrawn."))
+    return redirect(reverse("shelters:home") + "#waiting-list")
+
+
+@login_required
+@require_POST
+def waiting_priority_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: Any = request.user
+    entry = selectors.waiting_entry_get(actor=actor, pk=pk)
+    form = PriorityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.waiting_reprioritise(actor=actor, entry=entry, priority=form.cleaned_data["priority"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Priority changed."))
+    else:
+        messages.error(request, _("Choose a priority from the list."))
+    return redirect(reverse("shelters:home") + "#waiting-list")

@@ -103,9 +103,23 @@ def test_the_care_api_is_scoped_and_answers_as_its_schema_says(w: World, client)
         send(client, "post", f"{PREFIX}labour-claims/{claim['id']}/status/", {"status": "filed"}, bob), "post"
     )
     court = {"at": (timezone.now() + dt.timedelta(days=9)).isoformat(), "court": "Labour Court", "claim": claim["id"]}
-    contract.check(send(client, "post", f"{PREFIX}cases/{case}/court-appointments/", court, bob), "post")
+    hearing = contract.check(send(client, "post", f"{PREFIX}cases/{case}/court-appointments/", court, bob), "post")
+    postponed = {"status": "postponed", "at": (timezone.now() + dt.timedelta(days=30)).isoformat()}
+    moved = contract.check(send(client, "post", f"{PREFIX}court-appointments/{hearing['id']}/", postponed, bob), "post")
+    assert moved["status"] == "postponed"
+    contract.check(
+        send(client, "post", f"{PREFIX}court-appointments/{hearing['id']}/", {"status": "held"}, bob), "post"
+    )  # 400: not yet held, no outcome
     award = {"awarded_amount": "1000", "currency": "BHD", "awarded_on": today, "claim": claim["id"]}
-    contract.check(send(client, "post", f"{PREFIX}cases/{case}/compensation/", award, bob), "post")
+    awarded = contract.check(send(client, "post", f"{PREFIX}cases/{case}/compensation/", award, bob), "post")
+    paid = contract.check(
+        send(client, "post", f"{PREFIX}compensation/{awarded['id']}/", {"paid_amount": "1000", "paid_on": today}, bob),
+        "post",
+    )
+    assert paid["paid_amount"] == "1000.000"
+    contract.check(
+        send(client, "post", f"{PREFIX}compensation/{awarded['id']}/", {"paid_amount": "5000"}, bob), "post"
+    )  # 400: more than awarded
     legal = contract.check(client.get(f"{PREFIX}cases/{case}/legal/", **bob))
     assert len(legal["claims"]) == 2 and len(legal["awards"]) == 1
 

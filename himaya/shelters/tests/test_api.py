@@ -128,6 +128,73 @@ def test_the_shelter_endpoints_answer_as_the_schema_says(schema, cast, client, s
     )
     assert Stay.objects.get(pk=emergency["id"]).needs_review
 
+    # Facility management, by the operator's supervisor (sara); the service provider gets 404.
+    body = {"name_ar": "دار جديدة", "name_en": "New House", "capacity": {"women": 2, "girls": 1}}
+    contract.check(_post(client, "/api/v1/shelters/managed/", body, sheila), "post")  # 404
+    contract.check(_post(client, "/api/v1/shelters/managed/", {**body, "capacity": {"pets": 1}}, sara), "post")  # 400
+    created = contract.check(_post(client, "/api/v1/shelters/managed/", body, sara), "post")
+    assert created["capacity"] == {"women": 2, "men": 0, "children_with_carer": 0, "boys": 0, "girls": 1}
+    contract.check(client.get("/api/v1/shelters/managed/", **sara))
+    contract.check(client.get(f"/api/v1/shelters/managed/{created['id']}/", **sara))
+    new_id = created["id"]
+    changed = contract.check(
+        client.put(
+            f"/api/v1/shelters/managed/{new_id}/",
+            json.dumps({**body, "accessibility": ["wheelchair"], "capacity": {"women": 3}}),
+            content_type="application/json",
+            **sara,
+        ),
+        "put",
+    )
+    assert changed["capacity"]["women"] == 3 and changed["accessibility"] == ["wheelchair"]
+    rooms = contract.check(client.get(f"/api/v1/shelters/facilities/{new_id}/rooms/", **pete))
+    room = contract.check(
+        _post(
+            client, f"/api/v1/shelters/facilities/{new_id}/rooms/", {"name": "East", "group": "men", "beds": 1}, sara
+        ),
+        "post",
+    )
+    assert room["beds"] == 1 and len(rooms) == 2
+    contract.check(client.get(f"/api/v1/shelters/rooms/{room['id']}/", **pete))
+    contract.check(
+        client.put(
+            f"/api/v1/shelters/rooms/{room['id']}/",
+            json.dumps({"name": "East wing", "group": "men", "accessibility": ["step_free"]}),
+            content_type="application/json",
+            **sara,
+        ),
+        "put",
+    )
+    added = contract.check(_post(client, f"/api/v1/shelters/rooms/{room['id']}/beds/", {"count": 2}, sara), "post")
+    contract.check(
+        client.put(
+            f"/api/v1/shelters/beds/{added[0]['id']}/",
+            json.dumps({"label": "Window"}),
+            content_type="application/json",
+            **sara,
+        ),
+        "put",
+    )
+    contract.check(_post(client, f"/api/v1/shelters/beds/{added[1]['id']}/retire/", {}, sara), "post")
+    contract.check(_post(client, f"/api/v1/shelters/beds/{added[1]['id']}/retire/", {}, sara), "post")  # 404: retired
+
+    from himaya.shelters import services as shelter_services
+
+    waiting = shelter_services.waiting_add(actor=cast.sheila, referral=make_referral(), group="women")
+    listed = contract.check(client.get("/api/v1/shelters/waiting-list/", **sheila))
+    assert [e["id"] for e in listed] == [waiting.pk]
+    contract.check(
+        _post(client, f"/api/v1/shelters/waiting-list/{waiting.pk}/priority/", {"priority": 1}, sheila), "post"
+    )
+    contract.check(
+        _post(client, f"/api/v1/shelters/waiting-list/{waiting.pk}/withdraw/", {"reason": ""}, sheila), "post"
+    )
+    gone = contract.check(
+        _post(client, f"/api/v1/shelters/waiting-list/{waiting.pk}/withdraw/", {"reason": "Found family"}, sheila),
+        "post",
+    )
+    assert (gone["resolution"], gone["priority"]) == ("withdrawn", 1)
+
     ours = {(t, m) for t, m, s in contract.checked if s.startswith("2")}
     declared = {(t, m) for t, ops in schema["paths"].items() for m in ops if t.startswith("/api/v1/shelters/")}
     assert ours == declared, f"never exercised: {declared - ours}"

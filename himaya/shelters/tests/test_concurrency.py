@@ -138,3 +138,116 @@ def test_concurrent_admissions_to_the_last_bed_leave_exactly_one_admitted_on_pos
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     _assert_no_double_booking(cast, make_referral, shelter, capsys)
+
+
+RETIRE_ROUNDS = 10
+
+
+def _race_retirement(cast: Any, make_referral: Any, shelter: Any) -> tuple[int, Counter[str]]:
+    """Each round: clients admit into the last free bed while its manager retires it (directly, or by
+    lowering the capacity). Returns (rounds ending with an open stay in a retired bed, outcomes)."""
+    from himaya.accounts.models import User, UserRole
+    from himaya.accounts.roles import Role
+    from himaya.shelters.models import Stay
+    from himaya.shelters.selectors import capacity_of
+    from himaya.shelters.tests.conftest import free_bed
+
+    manager = User.objects.create(email="mona@example.org", full_name="Mona", agency=shelter.operator)
+    UserRole.objects.create(user=manager, role=Role.SUPERVISOR)
+    clients = CLIENTS // 2
+    referrals = [make_referral() for _ in range(clients * RETIRE_ROUNDS)]
+    outcomes: Counter[str] = Counter()
+    broken = 0
+    lock = threading.Lock()
+    for round_number in range(RETIRE_ROUNDS):
+        services.room_create(actor=manager, shelter=shelter, name=f"R{round_number}", group="men", beds=1)
+        bed = free_bed(shelter, "men")
+        barrier = threading.Barrier(clients + 1)
+
+        def admit(
+            n: int, bed: Any = bed, barrier: threading.Barrier = barrier, round_number: int = round_number
+        ) -> None:
+            try:
+                barrier.wait()
+                services.stay_admit(actor=cast.sheila, referral=referrals[round_number * clients + n], bed=bed)
+                outcome = "admitted"
+            except services.BedTaken:
+                outcome = "bed_taken"
+            except Exception as error:
+                outcome = f"error:{type(error).__name__}:{error}"
+            finally:
+                connections.close_all()
+            with lock:
+                outcomes[outcome] += 1
+
+        def retire(bed: Any = bed, barrier: threading.Barrier = barrier, round_number: int = round_number) -> None:
+            from django.core.exceptions import ValidationError
+
+            try:
+                barrier.wait()
+                if round_number % 2:
+                    services.bed_retire(actor=manager, bed=bed)
+                else:
+                    services.shelter_update(
+                        actor=manager,
+                        shelter=shelter,
+                        name_ar=shelter.name_ar,
+                        name_en=shelter.name_en,
+                        capacity={"men": capacity_of(shelter)["men"] - 1},
+                    )
+                outcome = "retired"
+            except ValidationError:
+                outcome = "retire_refused"
+            except Exception as error:
+                outcome = f"error:{type(error).__name__}:{error}"
+            finally:
+                connections.close_all()
+            with lock:
+                outcomes[outcome] += 1
+
+        threads = [threading.Thread(target=admit, args=(n,)) for n in range(clients)]
+        threads.append(threading.Thread(target=retire))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        retired_with_resident = Stay.objects.filter(
+            ended_at__isnull=True, bed__retired_at__isnull=False, bed__shelter=shelter
+        ).count()
+        open_in_bed = Stay.objects.filter(bed=bed, ended_at__isnull=True).count()
+        if retired_with_resident or open_in_bed > 1:
+            broken += 1
+    return broken, outcomes
+
+
+def _assert_retiring_never_strands_a_resident(cast: Any, make_referral: Any, shelter: Any, capsys: Any) -> None:
+    broken, outcomes = _race_retirement(cast, make_referral, shelter)
+    with capsys.disabled():
+        print(
+            f"\n[{connection.vendor}] {CLIENTS // 2} admissions x {RETIRE_ROUNDS} rounds racing a bed's retirement: "
+            f"rounds with a resident in a retired bed or two in one bed={broken}, outcomes={dict(outcomes)}"
+        )
+    assert broken == 0
+    assert not [o for o in outcomes if o.startswith("error")], outcomes
+    # Each round has exactly one winner: an admission (the retiring is refused) or the retiring.
+    assert outcomes["admitted"] + outcomes["retired"] == RETIRE_ROUNDS
+    assert outcomes["retire_refused"] == outcomes["admitted"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_retiring_a_bed_races_admissions_without_stranding_anyone(
+    file_database: None, cast: Any, make_referral: Any, shelter: Any, capsys: Any
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the PostgreSQL variant below runs in the PostgreSQL pass")
+    _assert_retiring_never_strands_a_resident(cast, make_referral, shelter, capsys)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_retiring_a_bed_races_admissions_without_stranding_anyone_on_postgresql(
+    cast: Any, make_referral: Any, shelter: Any, capsys: Any
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    _assert_retiring_never_strands_a_resident(cast, make_referral, shelter, capsys)

@@ -54,3 +54,32 @@ def test_nightly_occupancy_counts_the_nights_slept(stays, expected) -> None:
 )
 def test_average_length_of_stay(stays, expected) -> None:
     assert average_length_of_stay(stays) == expected
+
+
+@pytest.mark.parametrize(
+    ("stays", "expected"),
+    [
+        ([(D(2026, 1, 1), D(2026, 1, 3)), (D(2025, 12, 1), D(2026, 1, 2)), (D(2026, 1, 2), None)], [2, 2, 1]),
+        ([(D(2026, 1, 2), D(2026, 1, 2)), (D(2026, 2, 1), None), (D(2025, 1, 1), D(2025, 6, 1))], [0, 0, 0]),
+        ([(D(2026, 1, 1), None)] * 3 + [(D(2026, 1, 3), D(2026, 1, 9))] * 2, [3, 3, 5]),
+    ],
+)
+def test_grouped_occupancy_matches_the_stay_by_stay_count(stays, expected) -> None:
+    from collections import Counter
+
+    from himaya.shelters.stats import nightly_occupancy_grouped
+
+    groups = [(start, end, n) for (start, end), n in Counter(stays).items()]
+    first, last = D(2026, 1, 1), D(2026, 1, 3)
+    assert nightly_occupancy_grouped(groups, first, last) == nightly_occupancy(stays, first, last) == expected
+
+
+def test_grouped_average_length_of_stay_weights_each_group() -> None:
+    from himaya.shelters.stats import average_length_of_stay_grouped
+
+    assert average_length_of_stay_grouped([]) == (None, 0)
+    groups = [(D(2026, 1, 1), D(2026, 1, 3), 3), (D(2026, 1, 1), D(2026, 1, 1), 1)]
+    assert average_length_of_stay_grouped(groups) == (
+        average_length_of_stay([(D(2026, 1, 1), D(2026, 1, 3))] * 3 + [(D(2026, 1, 1), D(2026, 1, 1))]),
+        4,
+    )

@@ -262,3 +262,43 @@ def _user(agency: Any, name: str, role: Role) -> User:
 
 def _shelter_user(cast: Any, name: str, role: Role) -> User:
     return _user(cast.agencies["shelter"], name, role)
+
+
+def test_the_occupancy_report_query_counts_like_the_stays_one_by_one(cast, shelter, make_referral) -> None:
+    """The report's one grouped query gives the nights and average stay a stay-by-stay count gives,
+    with local dates (Asia/Bahrain: 22:30 UTC is already the next day) and stays crossing the window."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from himaya.shelters import stats
+
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    first, last = today - dt.timedelta(days=9), today
+
+    def at(days_ago: int, hour: int, minute: int = 0) -> dt.datetime:
+        day = today - dt.timedelta(days=days_ago)
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
+
+    spans = [
+        (at(30, 8), at(20, 8)),  # before the window: not counted
+        (at(15, 8), at(5, 22, 30)),  # from before the window, leaves (local) 4 days ago
+        (at(9, 21, 30), at(9, 23)),  # same local day just after midnight local: no night
+        (at(8, 10), at(8, 11)),  # same day
+        (at(6, 10), at(2, 10)),
+        (at(6, 10), at(2, 10)),  # the same span twice: one group of two
+        (at(3, 22, 0), None),  # open, admitted the next local day
+    ]
+    for admitted, ended in spans:
+        stay = services.stay_admit(actor=cast.sheila, referral=make_referral(), bed=free_bed(shelter))
+        if ended is not None:
+            services.stay_discharge(actor=cast.sheila, stay=stay, reason="family", destination="unknown")
+        Stay.objects.filter(pk=stay.pk).update(admitted_at=admitted, ended_at=ended)
+    [report] = selectors.occupancy_report(actor=cast.carol, first=first, last=last)
+
+    local = [(timezone.localtime(a, tz).date(), timezone.localtime(e, tz).date() if e else None) for a, e in spans]
+    assert report.nights == stats.nightly_occupancy(local, first, last)
+    ended = [(a, e) for a, e in local if e is not None and first <= e <= last]
+    assert report.average_stay == stats.average_length_of_stay(ended) and report.ended == len(ended) == 5
+    assert sum(report.nights) > 0
