@@ -59,8 +59,11 @@ def start_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def drafts_view(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    _require_intake(actor)
     drafts = list(selectors.draft_list(actor=actor)[:200])
+    if not drafts:
+        # Those who may start an intake see an empty list; a labour inspector, who only prepares
+        # drafts from his findings, sees his own until he hands them over; anyone else: 404.
+        _require_intake(actor)
     policy.audit_list(actor, IntakeDraft, drafts)
     return render(request, "intake/drafts.html", {"drafts": drafts})
 

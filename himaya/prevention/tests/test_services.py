@@ -223,6 +223,8 @@ def test_the_inspector_hands_the_intake_to_a_first_responder_who_opens_the_case(
     )
     draft = services.finding_to_intake(actor=cast.ines, finding=finding)
     login(client, cast.ines)
+    drafts = client.get("/intake/drafts/")  # the breadcrumb of the wizard leads to his drafts
+    assert drafts.status_code == 200 and f"/intake/{draft.pk}/step/" in drafts.content.decode()
     review = client.get(f"/intake/{draft.pk}/step/6/")
     page = review.content.decode()
     assert review.status_code == 200 and 'id="intake-hand-over"' in page and 'id="intake-submit"' not in page
@@ -242,6 +244,7 @@ def test_the_inspector_hands_the_intake_to_a_first_responder_who_opens_the_case(
     draft.refresh_from_db()
     assert draft.owner_id == cast.alice.pk and draft.submitted_case_id is None
     assert client.get(f"/intake/{draft.pk}/step/1/").status_code == 404  # no longer the inspector's
+    assert client.get("/intake/drafts/").status_code == 404  # nothing left that he may resume
     case = intake_services.draft_submit(actor=cast.alice, draft=draft)
     assert case.encounters.get().channel == "labour_inspection"
     from himaya.audit.models import AuditEvent
