@@ -29,6 +29,16 @@ class ReasonSerializer(serializers.Serializer):
     indicators = IndicatorSerializer(many=True)
 
 
+class WorksiteScoreSerializer(serializers.Serializer):
+    site_code = serializers.CharField()
+    governorate = serializers.CharField()
+    kind = serializers.CharField()
+    rank = serializers.IntegerField()
+    workers = serializers.IntegerField()
+    score = serializers.FloatField()
+    reasons = ReasonSerializer(many=True)
+
+
 class ScoreSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     cr_number = serializers.CharField()
@@ -36,6 +46,7 @@ class ScoreSerializer(serializers.Serializer):
     workers = serializers.IntegerField()
     score = serializers.FloatField()
     reasons = ReasonSerializer(many=True)
+    worksites = WorksiteScoreSerializer(many=True)
 
 
 class RankingSerializer(serializers.Serializer):
@@ -88,7 +99,7 @@ class DashboardSerializer(serializers.Serializer):
 
 
 class RankingView(APIView):
-    """The top 100 employers of the latest scoring run, each with its reasons."""
+    """The top 100 employers of the latest scoring run, each with its reasons and its worksites' scores."""
 
     schema = ApiAutoSchema()
 
@@ -99,7 +110,11 @@ class RankingView(APIView):
         run = selectors.latest_run()
         rows = []
         if run is not None:
-            for s in selectors.ranking(actor=actor, run=run, limit=100):
+            scores = list(selectors.ranking(actor=actor, run=run, limit=100))
+            sites = selectors.worksite_scores_by_employer(
+                actor=actor, run=run, employer_ids=[s.employer_id for s in scores]
+            )
+            for s in scores:
                 rows.append(
                     {
                         "rank": s.rank,
@@ -108,6 +123,18 @@ class RankingView(APIView):
                         "workers": s.workers,
                         "score": s.score,
                         "reasons": reasons.explain(s.reasons),
+                        "worksites": [
+                            {
+                                "site_code": w.worksite.site_code,
+                                "governorate": w.worksite.governorate,
+                                "kind": w.worksite.kind,
+                                "rank": w.rank,
+                                "workers": w.workers,
+                                "score": w.score,
+                                "reasons": reasons.explain(w.reasons),
+                            }
+                            for w in sites.get(s.employer_id, [])
+                        ],
                     }
                 )
         return Response(

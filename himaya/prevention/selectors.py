@@ -123,6 +123,23 @@ def worksite_scores(*, actor: Any, run: ScoringRun, employer: Employer) -> Query
     return run.worksite_scores.filter(employer=employer).select_related("worksite").order_by("-score", "rank")
 
 
+def worksite_scores_by_employer(
+    *, actor: Any, run: ScoringRun, employer_ids: list[int]
+) -> dict[int, list[WorksiteRiskScore]]:
+    """The worksite scores of several employers of a run in one query, highest first per employer
+    (employers the actor may see only)."""
+    visible_ids = policy.visible(actor, Employer).filter(pk__in=employer_ids).values("pk")
+    grouped: dict[int, list[WorksiteRiskScore]] = {pk: [] for pk in employer_ids}
+    rows = (
+        run.worksite_scores.filter(employer_id__in=visible_ids)
+        .select_related("worksite")
+        .order_by("employer_id", "-score", "rank")
+    )
+    for row in rows:
+        grouped.setdefault(row.employer_id, []).append(row)
+    return grouped
+
+
 def inspection_get(*, actor: Any, pk: Any) -> Inspection:
     return policy.get_for(actor, Inspection, pk)
 

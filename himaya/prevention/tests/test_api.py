@@ -35,6 +35,19 @@ def test_the_prevention_api_is_scoped_and_answers_as_its_schema_says(cast, clien
     ranking = contract.check(client.get("/api/v1/prevention/ranking/", **sam))
     assert ranking["run"] == run.pk and ranking["results"][0]["rank"] == 1
     assert ranking["results"][0]["reasons"] and ranking["results"][0]["reasons"][0]["text"]
+    from himaya.prevention.models import WorksiteRiskScore
+
+    by_cr = {r["cr_number"]: r for r in ranking["results"]}
+    stored = WorksiteRiskScore.objects.filter(run=run).select_related("employer", "worksite")
+    assert stored.exists()
+    for site in stored:  # every worksite score of a ranked employer is given beside it
+        if site.employer.cr_number in by_cr:
+            shown = {w["site_code"]: w for w in by_cr[site.employer.cr_number]["worksites"]}
+            assert shown[site.worksite.site_code]["score"] == site.score
+            assert shown[site.worksite.site_code]["rank"] == site.rank
+    for row in ranking["results"]:
+        scores = [w["score"] for w in row["worksites"]]
+        assert scores == sorted(scores, reverse=True)
     contract.check(client.get("/api/v1/prevention/ranking/", **adam))  # 404: analysts see aggregates only
     mine = contract.check(client.get("/api/v1/prevention/inspections/", **ines))
     assert [row["reference"] for row in mine] == [first.reference]
