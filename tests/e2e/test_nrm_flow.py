@@ -9,43 +9,23 @@ loop closed.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from himaya.agencies.models import AgencyService, ServiceType
-from himaya.testing import CAST_PASSWORD, CAST_TOTP_SECRET, make_cast
+from himaya.testing import make_cast
+from tests.e2e import steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
-CHROMIUM = os.environ.get("HIMAYA_CHROMIUM", "/usr/bin/chromium")
 STAGE_AFTER = {"document": "documentation", "refer": "rg_pending"}
 ADULT_VICTIM = ["DR01", "DR02", "EX01", "EX02", "CD01", "CD02"]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """One headless Chromium; each member of staff gets their own context (own cookies)."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 class Flow:
@@ -54,20 +34,7 @@ class Flow:
         self.count = 0
 
     def sign_in(self, user: Any) -> Any:
-        context = self.browser.new_context(locale="ar", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        page.goto(self.base + reverse("accounts:login"))
-        page.fill("input[name=email]", user.email)
-        page.fill("input[name=password]", CAST_PASSWORD)
-        page.locator("form[action$='/login/'] button[type=submit]").click()
-        page.locator("input[name=code]").wait_for()
-        page.fill("input[name=code]", pyotp.TOTP(CAST_TOTP_SECRET).now())
-        page.locator("form:has(input[name=code]) button[type=submit]").first.click()
-        page.wait_for_url(self.base + reverse("dashboard:home"))
-        if self.lang == "en":
-            page.locator("button[name=language][value=en]").click()
-            page.wait_for_function("document.documentElement.lang === 'en'")
+        page = steps.sign_in(self.browser, self.base, user, self.lang)
         self.check_language(page)
         return page
 

@@ -3,59 +3,31 @@ queue, records the visit and a finding, and turns the finding into a pre-filled 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
 from himaya.intake.models import IntakeDraft
-from himaya.testing import CAST_PASSWORD, CAST_TOTP_SECRET, make_cast
+from himaya.testing import make_cast
+from tests.e2e.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
-CHROMIUM = os.environ.get("HIMAYA_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+@pytest.fixture(autouse=True)
+def prevention_dir(tmp_path: Path) -> Iterator[None]:
     settings.HIMAYA_PREVENTION_DIR = tmp_path / "prevention"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-            del settings.HIMAYA_PREVENTION_DIR
-
-
-def sign_in(browser: Any, base: str, user: Any, lang: str) -> Any:
-    context = browser.new_context(locale="ar", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(base + reverse("accounts:login"))
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", CAST_PASSWORD)
-    page.locator("form[action$='/login/'] button[type=submit]").click()
-    page.locator("input[name=code]").wait_for()
-    page.fill("input[name=code]", pyotp.TOTP(CAST_TOTP_SECRET).now())
-    page.locator("form:has(input[name=code]) button[type=submit]").first.click()
-    page.wait_for_url(base + reverse("dashboard:home"))
-    if lang == "en":
-        page.locator("button[name=language][value=en]").click()
-        page.wait_for_function("document.documentElement.lang === 'en'")
-    return page
+    try:
+        yield
+    finally:
+        del settings.HIMAYA_PREVENTION_DIR
 
 
 def check(page: Any, lang: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from shelter_steps import accepted_shelter_referral, admit, board_shows, discharge
-from test_nrm_flow import Flow, browser  # noqa: F401  (the browser fixture)
+from test_nrm_flow import Flow
 
 from himaya.referrals.models import ReferralState
 from himaya.shelters.models import Stay
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
-def test_admission_shows_on_the_board_then_discharge_frees_the_bed(live_server, browser, artifacts, lang):  # noqa: F811
+def test_admission_shows_on_the_board_then_discharge_frees_the_bed(live_server, browser, artifacts, lang):
     cast = make_cast()
     shelter, referral = accepted_shelter_referral(cast, arabic_name="مريم حسن", latin_name="Mariam")
     folder = artifacts / "shelter-flow"

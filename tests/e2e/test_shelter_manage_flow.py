@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from shelter_steps import accepted_shelter_referral
-from test_nrm_flow import Flow, browser  # noqa: F401  (the browser fixture)
+from test_nrm_flow import Flow
 
 from himaya.accounts.mfa import enrol_for_fixture
 from himaya.accounts.models import User, UserRole
@@ -35,7 +35,7 @@ def _admin(cast):
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_an_operator_manages_its_shelters_and_staff_manage_the_waiting_list(
     live_server,
-    browser,  # noqa: F811
+    browser,
     artifacts,
     lang,
 ):

@@ -16,13 +16,13 @@ from django.utils import timezone
 from himaya.testing import make_cast
 from himaya.training import signing
 from himaya.training.testing import make_course, make_session, start_session
-from tests.e2e.test_nrm_flow import Flow, browser  # noqa: F401 (the browser fixture)
+from tests.e2e.test_nrm_flow import Flow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
-def test_nomination_attendance_test_certificate_and_verification(live_server, browser, artifacts, lang):  # noqa: F811
+def test_nomination_attendance_test_certificate_and_verification(live_server, browser, artifacts, lang):
     cast = make_cast()
     course = make_course(cast.tina)
     session = make_session(cast.tina, course, trainers=[cast.trent], days=2)
@@ -107,14 +107,14 @@ def test_nomination_attendance_test_certificate_and_verification(live_server, br
     flow.shot(visitor, "public-catalogue")
 
 
-def _anonymous(browser: Any, lang: str) -> Any:  # noqa: F811
+def _anonymous(browser: Any, lang: str) -> Any:
     context = browser.new_context(locale=lang, viewport={"width": 1280, "height": 900})
     context.add_cookies([{"name": "django_language", "value": lang, "url": "http://localhost"}])
     return context.new_page()
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
-def test_the_officer_builds_a_course_and_runs_its_session_through_the_pages(live_server, browser, artifacts, lang):  # noqa: F811
+def test_the_officer_builds_a_course_and_runs_its_session_through_the_pages(live_server, browser, artifacts, lang):
     """Tina adds a course (modules, rules, a prerequisite) and a question to its bank, schedules a
     session, adds places, reads the participants' evaluations, and cancels another session."""
     from himaya.training import services
