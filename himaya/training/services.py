@@ -522,9 +522,13 @@ def session_update(*, actor: Any, session: Session, trainers: Iterable[Any] | No
             setattr(session, name, cleaned[name])
         if changed:
             session.save(update_fields=changed)
-        if trainers is not None and set(session.trainers.values_list("pk", flat=True)) != {t.pk for t in trainer_list}:
+        before = {t.pk: t for t in session.trainers.all()}
+        after = {t.pk: t for t in trainer_list}
+        if trainers is not None and set(before) != set(after):
             session.trainers.set(trainer_list)
             changed.append("trainers")
+        else:
+            after = before
         promoted: list[int] = []
         free = session.capacity - enrolled
         if free > 0 and session.is_open:
@@ -542,6 +546,17 @@ def session_update(*, actor: Any, session: Session, trainers: Iterable[Any] | No
         notify = {"starts_on", "ends_on", "venue", "online", "language"} & set(changed)
         if notify:
             transaction.on_commit(partial(_send_session_mail, session, _nominees(session), cancelled=False))
+        added = [t for pk, t in after.items() if pk not in before]
+        removed = [t for pk, t in before.items() if pk not in after]
+        kept = [t for pk, t in after.items() if pk in before]
+        for kind, people in (("added", added), ("removed", removed), ("changed", kept if notify else [])):
+            if people:
+                transaction.on_commit(partial(_send_trainer_mail, session, people, kind=kind))
+        if promoted:
+            enrolled_people = [
+                n.participant for n in Nomination.objects.filter(pk__in=promoted).select_related("participant")
+            ]
+            transaction.on_commit(partial(_send_enrolled_mail, session, enrolled_people))
     return session
 
 
@@ -571,6 +586,9 @@ def session_cancel(*, actor: Any, session: Session, reason: str) -> Session:
             detail=f"notified:{len(nominees)}",
         )
         transaction.on_commit(partial(_send_session_mail, session, nominees, cancelled=True))
+        trainers = [t for t in session.trainers.all() if t.is_active]
+        if trainers:
+            transaction.on_commit(partial(_send_trainer_mail, session, trainers, kind="cancelled"))
     return session
 
 
@@ -578,13 +596,7 @@ def _send_session_mail(session: Session, participants: Sequence[Any], *, cancell
     for participant in participants:
         language = getattr(participant, "language", "") or "ar"
         with override(language if language in ("ar", "en") else "ar"):
-            facts = {
-                "course": session.course.title,
-                "start": session.starts_on.isoformat(),
-                "end": session.ends_on.isoformat(),
-                "place": _("online") if session.online else session.venue,
-                "language": str(SessionLanguage(session.language).label),
-            }
+            facts = _session_facts(session)
             if cancelled:
                 subject = _("Training session cancelled: %(course)s") % facts
                 body = _(
@@ -600,6 +612,75 @@ def _send_session_mail(session: Session, participants: Sequence[Any], *, cancell
                     )
                     % facts
                 )
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [participant.email])
+
+
+def _session_facts(session: Session) -> dict[str, str]:
+    return {
+        "course": session.course.title,
+        "start": session.starts_on.isoformat(),
+        "end": session.ends_on.isoformat(),
+        "place": _("online") if session.online else session.venue,
+        "language": str(SessionLanguage(session.language).label),
+    }
+
+
+def _send_trainer_mail(session: Session, trainers: Sequence[Any], *, kind: str) -> None:
+    """Tell trainers they were added to or removed from a session, or that it moved or was cancelled."""
+    for trainer in trainers:
+        if not trainer.is_active:
+            continue
+        language = getattr(trainer, "language", "") or "ar"
+        with override(language if language in ("ar", "en") else "ar"):
+            facts = _session_facts(session)
+            if kind == "added":
+                subject = _("You are a trainer of a session: %(course)s") % facts
+                body = (
+                    _(
+                        "You have been added as a trainer of the session of “%(course)s” from %(start)s to %(end)s, "
+                        "%(place)s, in %(language)s."
+                    )
+                    % facts
+                )
+            elif kind == "removed":
+                subject = _("You are no longer a trainer of a session: %(course)s") % facts
+                body = (
+                    _("You are no longer a trainer of the session of “%(course)s” from %(start)s to %(end)s.") % facts
+                )
+            elif kind == "cancelled":
+                subject = _("Training session cancelled: %(course)s") % facts
+                body = _(
+                    "The session of “%(course)s” you were to train from %(start)s to %(end)s has been "
+                    "cancelled. Reason: %(reason)s."
+                ) % {**facts, "reason": session.cancellation_reason}
+            else:
+                subject = _("Training session changed: %(course)s") % facts
+                body = (
+                    _(
+                        "The session of “%(course)s” you train has changed. It now runs from %(start)s to %(end)s, "
+                        "%(place)s, in %(language)s."
+                    )
+                    % facts
+                )
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [trainer.email])
+
+
+def _send_enrolled_mail(session: Session, participants: Sequence[Any]) -> None:
+    """Tell nominees on the waiting list that a place came free and they are now enrolled."""
+    for participant in participants:
+        if not participant.is_active:
+            continue
+        language = getattr(participant, "language", "") or "ar"
+        with override(language if language in ("ar", "en") else "ar"):
+            facts = _session_facts(session)
+            subject = _("A place is yours: %(course)s") % facts
+            body = (
+                _(
+                    "A place came free in the session of “%(course)s” from %(start)s to %(end)s, %(place)s, "
+                    "in %(language)s: you are now enrolled."
+                )
+                % facts
+            )
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [participant.email])
 
 
@@ -690,6 +771,8 @@ def nomination_withdraw(*, actor: Any, nomination: Nomination) -> Nomination:
             if promoted is not None:
                 promoted.status = NominationStatus.ENROLLED
                 promoted.save(update_fields=["status"])
+                session = nomination.session
+                transaction.on_commit(partial(_send_enrolled_mail, session, [promoted.participant]))
         audit_record(
             actor=actor,
             action="training.nomination.withdraw",

@@ -213,8 +213,12 @@ def test_an_officer_moves_a_session_and_the_nominees_are_told(client, centre, dj
     assert response.status_code == 302
     session.refresh_from_db()
     assert (session.starts_on, session.online, len(session.days())) == (later, True, 2)
-    assert [m.to for m in mail.outbox] == [["alice@example.org"]]
-    assert later.isoformat() in mail.outbox[0].body
+    # The nominee and the session's trainer are told, each in their own words.
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", c.trent.email]
+    assert all(later.isoformat() in m.body for m in mail.outbox)
+    to_trainer = next(m for m in mail.outbox if m.to == [c.trent.email])
+    to_nominee = next(m for m in mail.outbox if m.to == ["alice@example.org"])
+    assert to_trainer.body != to_nominee.body  # "the session you train", not "you are nominated for"
     assert AuditEvent.objects.filter(action="training.session.change", object_id=str(session.pk)).exists()
 
 
@@ -231,6 +235,37 @@ def test_added_places_go_to_the_waiting_list_and_places_cannot_drop_below_the_en
         services.session_update(actor=c.tina, session=session, capacity=1)
     assert "capacity" in error.value.message_dict
     assert not mail.outbox  # places and partners are not news for the nominees
+
+
+def test_trainers_added_or_removed_are_told_and_a_promoted_nominee_learns_the_place_is_hers(
+    centre, django_capture_on_commit_callbacks
+):
+    c = centre.cast
+    session = make_session(c.tina, centre.course, capacity=1, trainers=[c.trent])
+    services.nomination_create(actor=c.dora, session=session, participant=c.alice)
+    bob = services.nomination_create(actor=c.dora, session=session, participant=c.bob)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_update(actor=c.tina, session=session, trainers=[c.tina], capacity=2)
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert set(by_person) == {c.tina.email, c.trent.email, "bob@example.org"}  # alice: nothing changed for her
+    assert centre.course.title_ar in by_person[c.tina.email].subject  # in the trainer's language (Arabic)
+    assert by_person[c.tina.email].subject != by_person[c.trent.email].subject  # added vs removed
+    bob.refresh_from_db()
+    assert bob.status == "enrolled" and session.starts_on.isoformat() in by_person["bob@example.org"].body
+    # Nothing to tell when nothing a trainer or nominee cares about changes.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_update(actor=c.tina, session=session, trainers=[c.tina], partners="UNODC")
+    assert not mail.outbox
+    # A withdrawal that frees a place tells the next one waiting.
+    carol = services.nomination_create(actor=c.dora, session=session, participant=c.carol)
+    assert carol.status == "waitlisted"
+    alice = session.nominations.get(participant=c.alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.nomination_withdraw(actor=c.dora, nomination=alice)
+    carol.refresh_from_db()
+    assert carol.status == "enrolled" and [m.to for m in mail.outbox] == [[c.carol.email]]
 
 
 def test_a_started_session_keeps_its_first_day_and_its_recorded_days(centre):
