@@ -545,18 +545,18 @@ def session_update(*, actor: Any, session: Session, trainers: Iterable[Any] | No
             )
         notify = {"starts_on", "ends_on", "venue", "online", "language"} & set(changed)
         if notify:
-            transaction.on_commit(partial(_send_session_mail, session, _nominees(session), cancelled=False))
+            transaction.on_commit(partial(_mail_session, session, _nominees(session), "nominee.changed"))
         added = [t for pk, t in after.items() if pk not in before]
         removed = [t for pk, t in before.items() if pk not in after]
         kept = [t for pk, t in after.items() if pk in before]
         for kind, people in (("added", added), ("removed", removed), ("changed", kept if notify else [])):
             if people:
-                transaction.on_commit(partial(_send_trainer_mail, session, people, kind=kind))
+                transaction.on_commit(partial(_mail_session, session, people, f"trainer.{kind}"))
         if promoted:
             enrolled_people = [
                 n.participant for n in Nomination.objects.filter(pk__in=promoted).select_related("participant")
             ]
-            transaction.on_commit(partial(_send_enrolled_mail, session, enrolled_people))
+            transaction.on_commit(partial(_mail_session, session, enrolled_people, "nominee.enrolled"))
     return session
 
 
@@ -585,34 +585,11 @@ def session_cancel(*, actor: Any, session: Session, reason: str) -> Session:
             fields=["cancelled_at", "cancellation_reason"],
             detail=f"notified:{len(nominees)}",
         )
-        transaction.on_commit(partial(_send_session_mail, session, nominees, cancelled=True))
+        transaction.on_commit(partial(_mail_session, session, nominees, "nominee.cancelled"))
         trainers = [t for t in session.trainers.all() if t.is_active]
         if trainers:
-            transaction.on_commit(partial(_send_trainer_mail, session, trainers, kind="cancelled"))
+            transaction.on_commit(partial(_mail_session, session, trainers, "trainer.cancelled"))
     return session
-
-
-def _send_session_mail(session: Session, participants: Sequence[Any], *, cancelled: bool) -> None:
-    for participant in participants:
-        language = getattr(participant, "language", "") or "ar"
-        with override(language if language in ("ar", "en") else "ar"):
-            facts = _session_facts(session)
-            if cancelled:
-                subject = _("Training session cancelled: %(course)s") % facts
-                body = _(
-                    "The session of “%(course)s” planned from %(start)s to %(end)s has been cancelled. "
-                    "Reason: %(reason)s. Your agency administrator can nominate you for another session."
-                ) % {**facts, "reason": session.cancellation_reason}
-            else:
-                subject = _("Training session changed: %(course)s") % facts
-                body = (
-                    _(
-                        "The session of “%(course)s” you are nominated for has changed. It now runs from "
-                        "%(start)s to %(end)s, %(place)s, in %(language)s."
-                    )
-                    % facts
-                )
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [participant.email])
 
 
 def _session_facts(session: Session) -> dict[str, str]:
@@ -622,66 +599,73 @@ def _session_facts(session: Session) -> dict[str, str]:
         "end": session.ends_on.isoformat(),
         "place": _("online") if session.online else session.venue,
         "language": str(SessionLanguage(session.language).label),
+        "reason": session.cancellation_reason,
     }
 
 
-def _send_trainer_mail(session: Session, trainers: Sequence[Any], *, kind: str) -> None:
-    """Tell trainers they were added to or removed from a session, or that it moved or was cancelled."""
-    for trainer in trainers:
-        if not trainer.is_active:
-            continue
-        language = getattr(trainer, "language", "") or "ar"
-        with override(language if language in ("ar", "en") else "ar"):
-            facts = _session_facts(session)
-            if kind == "added":
-                subject = _("You are a trainer of a session: %(course)s") % facts
-                body = (
-                    _(
-                        "You have been added as a trainer of the session of “%(course)s” from %(start)s to %(end)s, "
-                        "%(place)s, in %(language)s."
-                    )
-                    % facts
-                )
-            elif kind == "removed":
-                subject = _("You are no longer a trainer of a session: %(course)s") % facts
-                body = (
-                    _("You are no longer a trainer of the session of “%(course)s” from %(start)s to %(end)s.") % facts
-                )
-            elif kind == "cancelled":
-                subject = _("Training session cancelled: %(course)s") % facts
-                body = _(
-                    "The session of “%(course)s” you were to train from %(start)s to %(end)s has been "
-                    "cancelled. Reason: %(reason)s."
-                ) % {**facts, "reason": session.cancellation_reason}
-            else:
-                subject = _("Training session changed: %(course)s") % facts
-                body = (
-                    _(
-                        "The session of “%(course)s” you train has changed. It now runs from %(start)s to %(end)s, "
-                        "%(place)s, in %(language)s."
-                    )
-                    % facts
-                )
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [trainer.email])
+# Subject and body of each e-mail about a session, by whom it is for and what happened.
+def _session_texts(kind: str) -> tuple[str, str]:
+    texts = {
+        "nominee.changed": (
+            _("Training session changed: %(course)s"),
+            _(
+                "The session of “%(course)s” you are nominated for has changed. It now runs from "
+                "%(start)s to %(end)s, %(place)s, in %(language)s."
+            ),
+        ),
+        "nominee.cancelled": (
+            _("Training session cancelled: %(course)s"),
+            _(
+                "The session of “%(course)s” planned from %(start)s to %(end)s has been cancelled. "
+                "Reason: %(reason)s. Your agency administrator can nominate you for another session."
+            ),
+        ),
+        "nominee.enrolled": (
+            _("A place is yours: %(course)s"),
+            _(
+                "A place came free in the session of “%(course)s” from %(start)s to %(end)s, %(place)s, "
+                "in %(language)s: you are now enrolled."
+            ),
+        ),
+        "trainer.added": (
+            _("You are a trainer of a session: %(course)s"),
+            _(
+                "You have been added as a trainer of the session of “%(course)s” from %(start)s to %(end)s, "
+                "%(place)s, in %(language)s."
+            ),
+        ),
+        "trainer.removed": (
+            _("You are no longer a trainer of a session: %(course)s"),
+            _("You are no longer a trainer of the session of “%(course)s” from %(start)s to %(end)s."),
+        ),
+        "trainer.changed": (
+            _("Training session changed: %(course)s"),
+            _(
+                "The session of “%(course)s” you train has changed. It now runs from %(start)s to %(end)s, "
+                "%(place)s, in %(language)s."
+            ),
+        ),
+        "trainer.cancelled": (
+            _("Training session cancelled: %(course)s"),
+            _(
+                "The session of “%(course)s” you were to train from %(start)s to %(end)s has been "
+                "cancelled. Reason: %(reason)s."
+            ),
+        ),
+    }
+    return texts[kind]
 
 
-def _send_enrolled_mail(session: Session, participants: Sequence[Any]) -> None:
-    """Tell nominees on the waiting list that a place came free and they are now enrolled."""
-    for participant in participants:
-        if not participant.is_active:
+def _mail_session(session: Session, people: Sequence[Any], kind: str) -> None:
+    """E-mail each active person about the session, in their own language (Arabic by default)."""
+    for person in people:
+        if not person.is_active:
             continue
-        language = getattr(participant, "language", "") or "ar"
+        language = getattr(person, "language", "") or "ar"
         with override(language if language in ("ar", "en") else "ar"):
             facts = _session_facts(session)
-            subject = _("A place is yours: %(course)s") % facts
-            body = (
-                _(
-                    "A place came free in the session of “%(course)s” from %(start)s to %(end)s, %(place)s, "
-                    "in %(language)s: you are now enrolled."
-                )
-                % facts
-            )
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [participant.email])
+            subject, body = _session_texts(kind)
+            send_mail(subject % facts, body % facts, settings.DEFAULT_FROM_EMAIL, [person.email])
 
 
 # --- nominations ------------------------------------------------------------------------------------
@@ -772,7 +756,7 @@ def nomination_withdraw(*, actor: Any, nomination: Nomination) -> Nomination:
                 promoted.status = NominationStatus.ENROLLED
                 promoted.save(update_fields=["status"])
                 session = nomination.session
-                transaction.on_commit(partial(_send_enrolled_mail, session, [promoted.participant]))
+                transaction.on_commit(partial(_mail_session, session, [promoted.participant], "nominee.enrolled"))
         audit_record(
             actor=actor,
             action="training.nomination.withdraw",

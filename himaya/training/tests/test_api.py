@@ -81,7 +81,7 @@ def _manage_the_catalogue(client: Any, contract: Any, centre: Any, on_commit: An
     """The centre's staff add and change courses, question banks and sessions; nobody else can."""
     from django.core import mail
 
-    from himaya.training.models import Course, Nomination
+    from himaya.training.models import Course, Nomination, Session
 
     c = centre.cast
     tina, dora, trent = bearer(c.tina), bearer(c.dora), bearer(c.trent)
@@ -178,5 +178,7 @@ def _manage_the_catalogue(client: Any, contract: Any, centre: Any, on_commit: An
             post(client, f"{session_path}cancel/", {"reason": "The trainers cannot travel."}, tina), "post"
         )
     assert cancelled["cancelled_at"]
-    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "bob@example.org"]
+    trainers = sorted(Session.objects.get(pk=scheduled["id"]).trainers.values_list("email", flat=True))
+    assert trainers  # the nominees and the session's trainers are told
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["alice@example.org", "bob@example.org", *trainers])
     contract.check(post(client, f"{session_path}cancel/", {"reason": "Twice is once too many."}, tina), "post")  # 400
