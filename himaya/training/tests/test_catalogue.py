@@ -353,7 +353,12 @@ def test_the_session_page_reports_the_evaluations_and_only_officers_read_the_com
     assert [q["average"] for q in figures["questions"]] == [4.5, 3.5]
     assert figures["questions"][0]["distribution"] == [(1, 0), (2, 0), (3, 0), (4, 1), (5, 1)]
     assert figures["comments"] == ["Very practical."]
-    assert "Very practical." in response.content.decode()
+    html = response.content.decode()
+    assert "Very practical." in html
+    # The report is on the page once, in its body, and the page's title is the course's title alone.
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith(evaluated.course.title_en) and "<" not in title
+    assert html.count('id="evaluations"') == 1 and html.index('id="evaluations"') > html.index("<body")
     client.logout()
     login(client, c.trent)  # the session's trainer: the figures, not the comments
     response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
