@@ -105,11 +105,22 @@ def world(db: None) -> World:
     return build_world()
 
 
-def _request(client: Client, url: str, expect: Expect, data: dict[str, Any]) -> int:
+def _request(client: Client, url: str, expect: Expect, data: dict[str, Any]) -> Any:
     method = getattr(client, expect.method)
     if expect.method != "get" and expect.format == "json":
-        return int(method(url, json.dumps(data), content_type="application/json").status_code)
-    return int(method(url, data).status_code)
+        return method(url, json.dumps(data), content_type="application/json")
+    return method(url, data)
+
+
+def _title_problem(response: Any) -> str:
+    """A page's <title> must be text: markup there means a block was closed in the wrong place."""
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return ""
+    html = response.content.decode(errors="replace")
+    if "<title>" not in html:
+        return ""
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    return f"<title> holds markup: {title[:80]!r}" if "<" in title else ""
 
 
 @pytest.mark.parametrize("url_name", sorted(URL_NAMES | set(EXPECTATIONS)))
@@ -127,11 +138,16 @@ def test_each_role_gets_what_the_matrix_declares(url_name: str, world: World) ->
                 login(client, world.cast.users[who])
             url = reverse(url_name, kwargs=expect.kwargs(world) if expect.kwargs else None) + expect.query
             data = expect.data(world) if expect.data else {}
+            problem = ""
             try:
-                status: int | str = _request(client, url, expect, data)
+                response = _request(client, url, expect, data)
+                status: int | str = int(response.status_code)
+                problem = _title_problem(response)
             except Exception as error:  # reported with the other roles, below
                 status = f"raised {type(error).__name__}: {error}"
             transaction.set_rollback(True)
         if status != expected:
             mismatches.append(f"{who}: got {status}, expected {expected}")
+        elif problem:
+            mismatches.append(f"{who}: {problem}")
     assert not mismatches, f"{expect.method.upper()} {url_name}:\n" + "\n".join(mismatches)
