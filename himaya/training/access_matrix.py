@@ -246,6 +246,7 @@ EXPECTATIONS = {
     "api:training-session-list": Expect(ok=EVERYONE, api=True),
     "api:training-session-detail": Expect(kwargs=session, ok=EVERYONE, api=True),
     "api:training-nomination-list": Expect(kwargs=session, ok=EVERYONE, api=True),
+    "api:training-session-evaluations": Expect(kwargs=session, ok={"tina", "trent"}, api=True),
     "api:training-verify": Expect(kwargs=certificate_token, ok=EVERYONE, api=True),
     "training:coverage-pdf": Expect(ok=COVERAGE),
 }

@@ -104,6 +104,27 @@ class NominationInputSerializer(serializers.Serializer):
     participant = serializers.IntegerField(help_text="The staff account to nominate (your own agency's).")
 
 
+class ScoreCountSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    count = serializers.IntegerField(min_value=0)
+
+
+class EvaluationQuestionSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text="The question, in the caller's language.")
+    average = serializers.FloatField(allow_null=True, help_text="Mean score (1–5); null without responses.")
+    distribution = ScoreCountSerializer(many=True, help_text="How many answered each score, 1 to 5.")
+
+
+class SessionEvaluationsSerializer(serializers.Serializer):
+    responses = serializers.IntegerField(min_value=0, help_text="Evaluations submitted by enrolled participants.")
+    questions = EvaluationQuestionSerializer(many=True)
+    comments = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Free-text comments, newest first, without names: for the centre's staff only (absent otherwise).",
+    )
+
+
 CERTIFICATE_STATUSES = [("valid", "Valid"), ("expired", "Expired"), ("revoked", "Revoked")]
 
 
@@ -447,6 +468,28 @@ class SessionNominationsView(APIView):
         participant = _participant(request.user, data.validated_data["participant"])
         nomination = services.nomination_create(actor=request.user, session=session, participant=participant)
         return Response(NominationSerializer(nomination).data, status=status.HTTP_201_CREATED)
+
+
+class SessionEvaluationsView(APIView):
+    """What the session's participants said (no names): responses, average and spread per question;
+    for the session's trainers and the centre's staff (who also read the comments)."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(responses=SessionEvaluationsSerializer, operation_id="training_session_evaluations")
+    def get(self, request: Request, pk: int) -> Response:
+        session = policy.get_for(request.user, Session, pk)
+        figures = selectors.session_evaluations(actor=request.user, session=session)
+        if figures is None:
+            policy.refuse(request.user, "evaluations", session)
+        body = {
+            **figures,
+            "questions": [
+                {**q, "distribution": [{"score": s, "count": n} for s, n in q["distribution"]]}
+                for q in figures["questions"]
+            ],
+        }
+        return Response(SessionEvaluationsSerializer(body).data)
 
 
 def _participant(actor: Any, pk: int) -> User:

@@ -21,5 +21,10 @@ urlpatterns: list = [
         api.SessionNominationsView.as_view(),
         name="training-nomination-list",
     ),
+    path(
+        "training/sessions/<int:pk>/evaluations/",
+        api.SessionEvaluationsView.as_view(),
+        name="training-session-evaluations",
+    ),
     path("training/verify/<str:token>/", api.VerificationView.as_view(), name="training-verify"),
 ]

@@ -69,6 +69,20 @@ def test_the_training_api_is_scoped_and_answers_as_its_schema_says(
         "expires_on": certificate.expires_on.isoformat(),
     }
     contract.check(client.get("/api/v1/training/verify/not-a-token/", **tina))  # 404
+
+    services.evaluation_submit(actor=c.alice, nomination=nomination, rating=4, relevance=5, comment="Useful cases.")
+    path = f"/api/v1/training/sessions/{session.pk}/evaluations/"
+    figures = contract.check(client.get(path, **tina, HTTP_ACCEPT_LANGUAGE="en"))
+    assert figures["responses"] == 1 and figures["comments"] == ["Useful cases."]
+    assert [(q["label"], q["average"]) for q in figures["questions"]] == [
+        ("Overall rating", 4.0),
+        ("Relevance to the participant's work", 5.0),
+    ]
+    assert figures["questions"][0]["distribution"][3] == {"score": 4, "count": 1}
+    by_trainer = contract.check(client.get(path, **bearer(c.trent)))
+    assert by_trainer["responses"] == 1 and "comments" not in by_trainer  # the trainer: figures, not comments
+    for outsider in (alice, dora, paula):  # a participant, the nominating admins: not found
+        contract.check(client.get(path, **outsider))
     _manage_the_catalogue(client, contract, centre, django_capture_on_commit_callbacks)
 
     ours = {(t, m) for t, ops in contract.schema["paths"].items() if t.startswith("/api/v1/training/") for m in ops}
