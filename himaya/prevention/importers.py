@@ -891,6 +891,8 @@ def _initial_wage_load(cursor: Any, columns: list[str], prepared: Path, total: i
     copy_sql = f"COPY prevention_wagepayment ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
     with cursor.connection.cursor().copy(copy_sql) as copy:
         _copy_file(copy, prepared, total, report)
+    # The index builds sort 8 M keys: in memory rather than through temporary files (this transaction only).
+    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
     for name, definition in constraints:
         cursor.execute(f'ALTER TABLE prevention_wagepayment ADD CONSTRAINT "{name}" {definition}')
 
@@ -900,6 +902,15 @@ def _merge_new_wage_months(cursor: Any, extra: Extra) -> None:
     if extra.wage_months is None:
         return
     cols = ", ".join(WAGE_MONTHS_COLUMNS)
+    cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM prevention_wagemonths)")
+    if cursor.fetchone()[0]:  # the first load: nothing to merge with, the summary goes straight in
+        with (
+            cursor.connection.cursor().copy(f"COPY prevention_wagemonths ({cols}) FROM STDIN (FORMAT csv)") as copy,
+            open(extra.wage_months, "rb") as fh,
+        ):
+            while block := fh.read(1 << 20):
+                copy.write(block)
+        return
     cursor.execute("DROP TABLE IF EXISTS wage_months_stage")
     cursor.execute(
         f"CREATE TEMPORARY TABLE wage_months_stage ON COMMIT DROP AS SELECT {cols} FROM prevention_wagemonths WITH NO DATA"
