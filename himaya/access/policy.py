@@ -212,13 +212,36 @@ def summary_q(actor: Any, model: type[models.Model], action: str = VIEW) -> Q | 
     return combined
 
 
-def visible(actor: Any, model: type[M], action: str = VIEW) -> QuerySet[M]:
-    """Every `model` row the actor may `action` (default: view). Start every protected query here."""
+def visible(actor: Any, model: type[M], action: str = VIEW, *, within: Q | None = None) -> QuerySet[M]:
+    """Every `model` row the actor may `action` (default: view). Start every protected query here.
+
+    `within` narrows the rows (an inbox: referrals sent to the actor's agency). When the actor's
+    scope is a union with `within` as one of its terms, the rows are `within` alone — the same rows,
+    since (A or B) and A is A — and PostgreSQL plans them well: given both, it multiplied the two
+    conditions on the same column as if independent, expected 143 rows of 8,196 and sorted them all
+    instead of reading the first page off the index (40 ms instead of under 1 ms)."""
     q = scope_q(actor, model, action)
     manager = model._default_manager
     if q is None:
         return manager.none()
+    if within is not None:
+        q = within if _absorbs(q, within) else q & within
     return manager.filter(q).distinct() if _needs_distinct(q, model) else manager.filter(q)
+
+
+def _absorbs(scope: Q, within: Q) -> bool:
+    """Whether `scope` is `within`, or a union (OR, not negated) with `within` among its terms."""
+    if scope == within:
+        return True
+    if scope.negated or scope.connector != Q.OR:
+        return False
+    term = within.children[0] if len(within.children) == 1 and not within.negated else None
+    for child in scope.children:
+        if child == within or (term is not None and child == term):
+            return True
+        if isinstance(child, Q) and _absorbs(child, within):
+            return True
+    return False
 
 
 def _needs_distinct(q: Q, model: type[models.Model] | None = None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from himaya.access import policy
 from himaya.agencies.models import AgencyService
@@ -33,11 +33,8 @@ def require_referral_role(actor: Any) -> None:
 def referral_list(*, actor: Any, box: str = "", state: str = "") -> QuerySet[Referral]:
     """Referrals the actor may see: `inbox` (to their agency), `outbox` (from it), or both.
     Unanswered ones first by due time (so the overdue lead), then those being worked on, then closed."""
-    qs = policy.visible(actor, Referral).select_related("case", "from_agency", "to_agency")
-    if box == "inbox":
-        qs = qs.filter(to_agency_id=actor.agency_id)
-    elif box == "outbox":
-        qs = qs.filter(from_agency_id=actor.agency_id)
+    within = {"inbox": Q(to_agency_id=actor.agency_id), "outbox": Q(from_agency_id=actor.agency_id)}.get(box)
+    qs = policy.visible(actor, Referral, within=within).select_related("case", "from_agency", "to_agency")
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("queue_rank", "answer_due_at", "pk")

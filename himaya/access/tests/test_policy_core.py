@@ -94,3 +94,16 @@ def test_permissions_are_declared_per_role(world) -> None:
     assert policy.has_permission(cast.audrey, "audit.browse")
     assert not policy.has_permission(cast.alice, "audit.browse")
     assert not policy.has_permission(cast.audrey, "no.such.permission")
+
+
+def test_a_narrowing_term_already_in_the_scope_union_stands_alone() -> None:
+    from django.db.models import Q
+
+    mine, theirs = Q(to_agency_id=9), Q(from_agency_id=9)
+    assert policy._absorbs(theirs | mine, mine)  # (A or B) and A is A
+    assert policy._absorbs((theirs | Q(pk__in=[1])) | mine, mine)  # any union holding the term
+    assert policy._absorbs(mine, mine)
+    assert not policy._absorbs(theirs | Q(to_agency_id=8), mine)  # another agency's term
+    assert not policy._absorbs(theirs & mine, mine)  # an intersection keeps both
+    assert not policy._absorbs(~(theirs | mine), mine)  # nor may a negated union be dropped
+    assert not policy._absorbs(theirs | Q(to_agency_id=9, state="sent"), mine)  # a narrower term is not it

@@ -130,6 +130,20 @@ def test_the_inbox_lists_overdue_referrals_first(cast, referral, make_case, pers
     assert referral.reference in _page(cast.bob, "/referrals/outbox/")[1]
 
 
+def test_the_boxes_hold_exactly_the_visible_referrals_to_and_from_the_agency(cast, referral) -> None:
+    for actor in (cast.sheila, cast.bob):
+        visible = policy.visible(actor, Referral)
+        inbox = selectors.referral_list(actor=actor, box="inbox")
+        outbox = selectors.referral_list(actor=actor, box="outbox")
+        assert set(inbox) == set(visible.filter(to_agency_id=actor.agency_id))
+        assert set(outbox) == set(visible.filter(from_agency_id=actor.agency_id))
+        assert set(inbox) | set(outbox) == set(selectors.referral_list(actor=actor))
+        assert " OR " not in str(inbox.query)  # the scope's union collapsed to the box's own term
+    assert list(selectors.referral_list(actor=cast.sheila, box="inbox")) == [referral]
+    assert list(selectors.referral_list(actor=cast.bob, box="inbox")) == []
+    assert list(selectors.referral_list(actor=cast.bob, box="outbox")) == [referral]
+
+
 def test_the_inbox_is_not_for_administrators(cast) -> None:
     assert _page(cast.dora, "/referrals/inbox/")[0] == 404
 
