@@ -104,6 +104,8 @@ SYSTEM = {
     "shelters.shelter.import": pgettext_lazy("audit action", "Shelters imported"),
     "shelters.shelter.create": pgettext_lazy("audit action", "Shelter created"),
     "shelters.shelter.update": pgettext_lazy("audit action", "Shelter and its capacity changed"),
+    "shelters.shelter.close": pgettext_lazy("audit action", "Shelter closed"),
+    "shelters.shelter.reopen": pgettext_lazy("audit action", "Shelter reopened"),
     "shelters.room.create": pgettext_lazy("audit action", "Shelter room added"),
     "shelters.room.update": pgettext_lazy("audit action", "Shelter room or its beds changed"),
     "shelters.bed.update": pgettext_lazy("audit action", "Bed relabelled"),

@@ -208,6 +208,7 @@ MANAGEMENT = {
     "shelters:manage": Expect(data=_with_shelter, ok=set()),
     "shelters:shelter_new": Expect(method="post", data=_shelter_data, ok=set()),
     "shelters:shelter_edit": Expect(method="post", kwargs=_shelter_kwargs, data=_shelter_data, ok=set()),
+    "shelters:shelter_active": Expect(method="post", kwargs=_shelter_kwargs, data=lambda w: {"active": "0"}, ok=set()),
     "shelters:rooms": Expect(kwargs=_shelter_kwargs, ok=set()),
     "shelters:room_new": Expect(
         method="post", kwargs=_shelter_kwargs, data=lambda w: {"name": "C", "group": "men", "beds": 1}, ok=set()
@@ -229,6 +230,9 @@ MANAGEMENT = {
     ),
     "api:shelter-managed-list": Expect(ok=set(), api=True),
     "api:shelter-managed-detail": Expect(kwargs=_shelter_kwargs, ok=set(), api=True),
+    "api:shelter-managed-active": Expect(
+        method="post", kwargs=_shelter_kwargs, data=lambda w: {"active": False}, ok=set(), api=True, format="json"
+    ),
     "api:shelter-rooms": Expect(kwargs=_shelter_kwargs, ok=EVERYONE, api=True),
     "api:shelter-room": Expect(kwargs=_room_kwargs, ok=EVERYONE, api=True),
     "api:shelter-room-beds": Expect(

@@ -488,6 +488,28 @@ class ManagedShelterView(APIView):
         return Response(ManagedShelterSerializer(updated).data)
 
 
+class ShelterActiveSerializer(serializers.Serializer):
+    active = serializers.BooleanField(
+        help_text="false closes the shelter (refused while it has residents); true reopens it."
+    )
+
+
+class ManagedShelterActiveView(APIView):
+    """Close a shelter the caller manages, or open it again; nobody is admitted to a closed shelter."""
+
+    schema = ApiAutoSchema()
+
+    @extend_schema(
+        request=ShelterActiveSerializer, responses={200: ManagedShelterSerializer}, operation_id="shelters_set_active"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        shelter = selectors.shelter_to_manage(actor=request.user, pk=pk)
+        body = ShelterActiveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        updated = services.shelter_set_active(actor=request.user, shelter=shelter, active=body.validated_data["active"])
+        return Response(ManagedShelterSerializer(updated).data)
+
+
 class RoomSerializer(serializers.ModelSerializer):
     accessibility = serializers.ListField(child=serializers.CharField(), source="accessibility_codes", read_only=True)
     beds = serializers.SerializerMethodField()

@@ -21,6 +21,7 @@ urlpatterns: list = [
     path("shelters/absences/<int:pk>/return/", api.AbsenceReturnView.as_view(), name="shelter-absence-return"),
     path("shelters/managed/", api.ManagedShelterListView.as_view(), name="shelter-managed-list"),
     path("shelters/managed/<int:pk>/", api.ManagedShelterView.as_view(), name="shelter-managed-detail"),
+    path("shelters/managed/<int:pk>/active/", api.ManagedShelterActiveView.as_view(), name="shelter-managed-active"),
     path("shelters/facilities/<int:pk>/rooms/", api.ShelterRoomsView.as_view(), name="shelter-rooms"),
     path("shelters/rooms/<int:pk>/", api.RoomView.as_view(), name="shelter-room"),
     path("shelters/rooms/<int:pk>/beds/", api.RoomBedsView.as_view(), name="shelter-room-beds"),

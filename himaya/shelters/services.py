@@ -67,6 +67,9 @@ def _lock_free_bed(bed: Bed) -> Bed:
     locked = Bed.objects.select_for_update(of=("self",)).select_related("room", "shelter").get(pk=bed.pk)
     if locked.is_closed or locked.retired_at is not None:
         raise BedTaken()
+    # Read afresh after the bed's lock: a shelter closed meanwhile takes nobody in.
+    if not Shelter.objects.filter(pk=locked.shelter_id, is_active=True).exists():
+        raise ValidationError(_("This shelter is closed: nobody can be admitted there."))
     if Stay.objects.filter(bed=locked, ended_at__isnull=True).exists():
         raise BedTaken()
     return locked
@@ -745,6 +748,33 @@ def shelter_update(
         audit_record(
             actor=actor, action="shelters.shelter.update", obj=locked, fields=changed, detail=_capacity_detail(changes)
         )
+    return locked
+
+
+def shelter_set_active(*, actor: Any, shelter: Shelter, active: bool) -> Shelter:
+    """Close a shelter (nobody is admitted, it leaves the boards, the national view and referral
+    suggestions; its rooms, beds and stays stay on record) or open it again. A shelter with a
+    resident cannot close: transfer or discharge them first.
+
+    Its beds are locked in pk order before the residents are counted (PostgreSQL), as a capacity
+    change does, so an admission in progress either lands first (and the closing is refused) or
+    finds the shelter closed when it gets its bed.
+    """
+    policy.require(actor, policy.CHANGE, shelter)
+    with transaction.atomic():
+        locked = Shelter.objects.select_for_update(no_key=True).get(pk=shelter.pk)
+        if locked.is_active == bool(active):
+            return locked
+        beds = Bed.objects.filter(shelter=locked)
+        list(beds.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+        if not active and Stay.objects.filter(bed__in=beds, ended_at__isnull=True).exists():
+            raise ValidationError(
+                _("%(shelter)s still has residents: transfer or discharge them before closing it.")
+                % {"shelter": locked.name}
+            )
+        locked.is_active = bool(active)
+        locked.save(update_fields=["is_active"])
+        audit_record(actor=actor, action="shelters.shelter.reopen" if active else "shelters.shelter.close", obj=locked)
     return locked
 
 

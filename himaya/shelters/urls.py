@@ -27,6 +27,7 @@ urlpatterns = [
     path("manage/", views.manage_view, name="manage"),
     path("manage/new/", views.shelter_new_view, name="shelter_new"),
     path("<int:pk>/edit/", views.shelter_edit_view, name="shelter_edit"),
+    path("<int:pk>/active/", views.shelter_active_view, name="shelter_active"),
     path("<int:pk>/rooms/", views.rooms_view, name="rooms"),
     path("<int:pk>/rooms/new/", views.room_new_view, name="room_new"),
     path("rooms/<int:pk>/", views.room_edit_view, name="room"),

@@ -577,6 +577,26 @@ def shelter_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def shelter_active_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a shelter (`active=0`) or open it again (`active=1`), from the management page."""
+    actor: Any = request.user
+    shelter = selectors.shelter_to_manage(actor=actor, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.shelter_set_active(actor=actor, shelter=shelter, active=active)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if active:
+            messages.success(request, _("Shelter reopened: %(name)s.") % {"name": shelter.name})
+        else:
+            closed = _("Shelter closed: %(name)s. Nobody can be admitted there until it reopens.")
+            messages.success(request, closed % {"name": shelter.name})
+    return redirect("shelters:manage")
+
+
 def _rooms_page(request: HttpRequest, shelter: Shelter, *, room_form: Any = None, status: int = 200) -> HttpResponse:
     return render(
         request,

@@ -110,7 +110,7 @@ class ScoreCountSerializer(serializers.Serializer):
 
 
 class EvaluationQuestionSerializer(serializers.Serializer):
-    label = serializers.CharField(help_text="The question, in the caller's language.")
+    question = serializers.CharField(source="label", help_text="The question, in the caller's language.")
     average = serializers.FloatField(allow_null=True, help_text="Mean score (1–5); null without responses.")
     distribution = ScoreCountSerializer(many=True, help_text="How many answered each score, 1 to 5.")
 

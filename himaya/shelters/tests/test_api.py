@@ -178,6 +178,16 @@ def test_the_shelter_endpoints_answer_as_the_schema_says(schema, cast, client, s
     contract.check(_post(client, f"/api/v1/shelters/beds/{added[1]['id']}/retire/", {}, sara), "post")
     contract.check(_post(client, f"/api/v1/shelters/beds/{added[1]['id']}/retire/", {}, sara), "post")  # 404: retired
 
+    # Closing a shelter (nobody lives in this new one) and reopening it.
+    active = f"/api/v1/shelters/managed/{new_id}/active/"
+    contract.check(_post(client, active, {"active": "maybe"}, sara), "post")  # 400
+    contract.check(_post(client, active, {"active": False}, sheila), "post")  # 404: not a manager
+    closed = contract.check(_post(client, active, {"active": False}, sara), "post")
+    assert closed["is_active"] is False
+    facilities = contract.check(client.get("/api/v1/shelters/facilities/", **pete))["results"]
+    assert new_id not in [f["id"] for f in facilities]  # a closed shelter is no longer listed
+    assert contract.check(_post(client, active, {"active": True}, sara), "post")["is_active"] is True
+
     from himaya.shelters import services as shelter_services
 
     waiting = shelter_services.waiting_add(actor=cast.sheila, referral=make_referral(), group="women")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.utils import translation
 
@@ -278,3 +279,37 @@ def test_the_waiting_list_page_withdraws_and_reprioritises(client, cast, shelter
     client.post(f"/shelters/waiting/{entry.pk}/withdraw/", {"reason": "Placed elsewhere"})
     entry.refresh_from_db()
     assert entry.resolution == "withdrawn"
+
+
+def test_a_shelter_closes_only_when_empty_and_then_admits_nobody(client, cast, shelter, make_referral, manager) -> None:
+    stay = services.stay_admit(actor=cast.sheila, referral=make_referral(), bed=free_bed(shelter))
+    with translation.override("en"), pytest.raises(ValidationError, match="still has residents"):
+        services.shelter_set_active(actor=manager, shelter=shelter, active=False)
+    shelter.refresh_from_db()
+    assert shelter.is_active
+    with pytest.raises(Http404):  # the shelter's own service provider does not manage it
+        services.shelter_set_active(actor=cast.sheila, shelter=shelter, active=False)
+    services.stay_discharge(actor=cast.sheila, stay=stay, reason="family", destination="family_or_friends")
+
+    bed = free_bed(shelter)
+    services.shelter_set_active(actor=manager, shelter=shelter, active=False)
+    shelter.refresh_from_db()
+    assert not shelter.is_active
+    assert AuditEvent.objects.filter(action="shelters.shelter.close", object_id=str(shelter.pk)).exists()
+    assert shelter in selectors.managed_shelters(actor=manager)  # still its manager's to reopen
+    with pytest.raises(Http404):  # its staff no longer admit there
+        services.stay_admit(actor=cast.sheila, referral=make_referral(), bed=bed)
+    with translation.override("en"), pytest.raises(ValidationError, match="shelter is closed"), transaction.atomic():
+        services._lock_free_bed(bed)  # an admission that got past the checks before the closing
+
+    login(client, manager)  # the management page still lists it, with a button to reopen it
+    page = client.get("/shelters/manage/").content.decode()
+    assert f'id="reopen-shelter-{shelter.pk}"' in page
+    assert client.post(f"/shelters/{shelter.pk}/active/", {"active": "1"}).status_code == 302
+    shelter.refresh_from_db()
+    assert shelter.is_active
+    assert services.stay_admit(actor=cast.sheila, referral=make_referral(), bed=bed).bed_id == bed.pk
+    refused = client.post(f"/shelters/{shelter.pk}/active/", {"active": "0"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "still has residents" in refused.content.decode()
+    shelter.refresh_from_db()
+    assert shelter.is_active

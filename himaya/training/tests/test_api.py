@@ -74,7 +74,7 @@ def test_the_training_api_is_scoped_and_answers_as_its_schema_says(
     path = f"/api/v1/training/sessions/{session.pk}/evaluations/"
     figures = contract.check(client.get(path, **tina, HTTP_ACCEPT_LANGUAGE="en"))
     assert figures["responses"] == 1 and figures["comments"] == ["Useful cases."]
-    assert [(q["label"], q["average"]) for q in figures["questions"]] == [
+    assert [(q["question"], q["average"]) for q in figures["questions"]] == [
         ("Overall rating", 4.0),
         ("Relevance to the participant's work", 5.0),
     ]
