@@ -583,7 +583,11 @@ def shelter_active_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a shelter (`active=0`) or open it again (`active=1`), from the management page."""
     actor: Any = request.user
     shelter = selectors.shelter_to_manage(actor=actor, pk=pk)
-    active = request.POST.get("active") == "1"
+    choice = request.POST.get("active")
+    if choice not in ("0", "1"):
+        messages.error(request, _("Choose whether to close or reopen the shelter."))
+        return redirect("shelters:manage")
+    active = choice == "1"
     try:
         services.shelter_set_active(actor=actor, shelter=shelter, active=active)
     except ValidationError as error:

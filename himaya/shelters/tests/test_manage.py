@@ -309,6 +309,10 @@ def test_a_shelter_closes_only_when_empty_and_then_admits_nobody(client, cast, s
     shelter.refresh_from_db()
     assert shelter.is_active
     assert services.stay_admit(actor=cast.sheila, referral=make_referral(), bed=bed).bed_id == bed.pk
+    unclear = client.post(f"/shelters/{shelter.pk}/active/", {}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Choose whether to close or reopen" in unclear.content.decode()  # no choice: nothing changes
+    shelter.refresh_from_db()
+    assert shelter.is_active
     refused = client.post(f"/shelters/{shelter.pk}/active/", {"active": "0"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert "still has residents" in refused.content.decode()
     shelter.refresh_from_db()
