@@ -903,24 +903,21 @@ def _merge_new_wage_months(cursor: Any, extra: Extra) -> None:
         return
     cols = ", ".join(WAGE_MONTHS_COLUMNS)
     cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM prevention_wagemonths)")
-    if cursor.fetchone()[0]:  # the first load: nothing to merge with, the summary goes straight in
-        with (
-            cursor.connection.cursor().copy(f"COPY prevention_wagemonths ({cols}) FROM STDIN (FORMAT csv)") as copy,
-            open(extra.wage_months, "rb") as fh,
-        ):
-            while block := fh.read(1 << 20):
-                copy.write(block)
-        return
-    cursor.execute("DROP TABLE IF EXISTS wage_months_stage")
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE wage_months_stage ON COMMIT DROP AS SELECT {cols} FROM prevention_wagemonths WITH NO DATA"
-    )
+    first_load = cursor.fetchone()[0]  # nothing to merge with: the summary goes straight in
+    target = "prevention_wagemonths" if first_load else "wage_months_stage"
+    if not first_load:
+        cursor.execute("DROP TABLE IF EXISTS wage_months_stage")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE wage_months_stage ON COMMIT DROP AS SELECT {cols} FROM prevention_wagemonths WITH NO DATA"
+        )
     with (
-        cursor.connection.cursor().copy(f"COPY wage_months_stage ({cols}) FROM STDIN (FORMAT csv)") as copy,
+        cursor.connection.cursor().copy(f"COPY {target} ({cols}) FROM STDIN (FORMAT csv)") as copy,
         open(extra.wage_months, "rb") as fh,
     ):
         while block := fh.read(1 << 20):
             copy.write(block)
+    if first_load:
+        return
     merged = ", ".join(f"{c} = t.{c} | excluded.{c}" for c in ("present", "unpaid", "late", "under"))
     cursor.execute(
         f"INSERT INTO prevention_wagemonths AS t ({cols}) SELECT {cols} FROM wage_months_stage "
