@@ -7,10 +7,16 @@ One file is one batch, and a batch is all or nothing:
    to employers, worksites, agencies and workers already in the database, duplicate keys); every
    rejected row is reported as (line, field, reason code, value) and nothing is written;
 2. the accepted rows are prepared (identifying values encrypted, the permit number's blind index
-   computed) into a temporary file, outside any database transaction;
+   computed) into a temporary file, outside any database transaction; wage rows, which need no
+   encryption, stay in DuckDB and are encoded as PostgreSQL binary COPY while they are sent;
 3. they are written in ONE transaction: on PostgreSQL with COPY into a temporary table and one
-   `INSERT … ON CONFLICT (natural key) DO UPDATE`; on SQLite with batched upserts. A killed
-   process never commits, so a killed import leaves nothing.
+   `INSERT … ON CONFLICT (natural key) DO UPDATE` (new wage months are copied straight into
+   their table); on SQLite with batched upserts. A killed process never commits, so a killed
+   import leaves nothing.
+
+Wage rows refer to workers and employers without foreign keys (per-row triggers would cost more
+than the COPY): that import's transaction starts before the checks, and locks those tables
+against writes before their keys are read, so every reference it checked holds at commit.
 
 Re-importing a file updates the rows it names (natural keys: CR number, site code, licence number,
 permit number, permit number + month, reference) and creates no duplicates.
@@ -25,6 +31,8 @@ import json
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,11 +43,13 @@ import pyarrow as pa
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from psycopg.copy import QueuedLibpqWriter
 
 from himaya.analytics import scoring
 from himaya.cases.models import IsicSection
 from himaya.core import normalise
 from himaya.core.crypto import get_keyring
+from himaya.prevention import pgcopy, snapshot
 from himaya.prevention.models import (
     ComplaintType,
     Employer,
@@ -62,7 +72,7 @@ REASONS = {
     "date": _("not a date (YYYY-MM-DD)"),
     "future": _("the date is in the future"),
     "month": _("not a month (YYYY-MM)"),
-    "amount": _("not an amount (a non-negative number with up to 3 decimals)"),
+    "amount": _("not an amount (a non-negative number below 10,000,000 with up to 3 decimals)"),
     "boolean": _("not true or false"),
     "country": _("not an ISO 3166 two-letter country code"),
     "indicator": _("not a list of ILO forced-labour indicators FL01–FL11 separated by ';'"),
@@ -71,6 +81,7 @@ REASONS = {
     "unknown_site": _("no worksite with this code"),
     "unknown_agency": _("no recruitment agency with this licence number"),
     "site_employer": _("the worksite belongs to another employer"),
+    # Batches refused before the referenced tables were locked for the whole import kept this code.
     "reference_gone": _("rows refer to workers or employers deleted during the import; import the file again"),
     "duplicate": _("the same key appears more than once in the file"),
     "missing_column": _("the file has no column with this name"),
@@ -402,7 +413,7 @@ def _check_sql(col: Col, countries: tuple[str, ...]) -> list[tuple[str, str]]:
     if col.kind == "amount":
         checks.append(
             (
-                present + f"(NOT regexp_full_match({x}, '[0-9]{{1,9}}([.][0-9]{{1,3}})?'))",
+                present + f"(NOT regexp_full_match({x}, '[0-9]{{1,7}}([.][0-9]{{1,3}})?'))",
                 "amount",
             )
         )
@@ -434,12 +445,10 @@ REF_REASONS = {
 }
 
 
-def _fetch(sql: str, names: list[str], types: list[Any]) -> pa.Table:
+def _fetch(sql: str, names: list[str], types: list[Any], *, own_connections: bool) -> pa.Table:
     """Rows of the database as an Arrow table (ADBC on PostgreSQL: no Python object per row)."""
-    from himaya.prevention.snapshot import fetch_arrow, use_adbc
-
-    if use_adbc():
-        return fetch_arrow(sql).rename_columns(names).cast(pa.schema(list(zip(names, types, strict=True))))
+    if own_connections:
+        return snapshot.fetch_arrow(sql).rename_columns(names).cast(pa.schema(list(zip(names, types, strict=True))))
     with connection.cursor() as cursor:
         cursor.execute(sql)
         rows = cursor.fetchall()
@@ -458,27 +467,49 @@ def _hmac_sql(message: str) -> str:
     return f"left(sha256(unhex('{outer}') || unhex(sha256(unhex('{inner}') || encode({message})))), 40)"
 
 
-def _load_maps(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
-    """Bring the keys of referenced rows from the database into DuckDB (`m_<kind>(key, id)`)."""
+MAP_QUERIES = {  # kind of reference: (DuckDB table, SQL, column names, Arrow types)
+    "employer": (
+        "m_employer",
+        "SELECT cr_number, id FROM prevention_employer",
+        ["cr_number", "id"],
+        [pa.string(), pa.int64()],
+    ),
+    "site": (
+        "m_site",
+        "SELECT site_code, id, employer_id FROM prevention_worksite",
+        ["site_code", "id", "employer_id"],
+        [pa.string(), pa.int64(), pa.int64()],
+    ),
+    "agency": (
+        "m_agency",
+        "SELECT licence_number, id FROM prevention_recruitmentagency",
+        ["licence_number", "id"],
+        [pa.string(), pa.int64()],
+    ),
+    "worker": (
+        "m_known",
+        "SELECT permit_index, id FROM prevention_worker",
+        ["permit_index", "id"],
+        [pa.string(), pa.int64()],
+    ),
+}
+
+
+def _fetch_maps(spec: Spec, *, own_connections: bool) -> dict[str, pa.Table]:
+    """The keys of the rows the file may refer to, from the database (they need no file)."""
     kinds = {c.ref for c in spec.columns if c.kind == "ref"}
-    if "employer" in kinds:
-        table = _fetch("SELECT cr_number, id FROM prevention_employer", ["cr_number", "id"], [pa.string(), pa.int64()])
-        _register_table(con, "m_employer", table)
-    if "site" in kinds:
-        table = _fetch(
-            "SELECT site_code, id, employer_id FROM prevention_worksite",
-            ["site_code", "id", "employer_id"],
-            [pa.string(), pa.int64(), pa.int64()],
-        )
-        _register_table(con, "m_site", table)
-    if "agency" in kinds:
-        table = _fetch(
-            "SELECT licence_number, id FROM prevention_recruitmentagency",
-            ["licence_number", "id"],
-            [pa.string(), pa.int64()],
-        )
-        _register_table(con, "m_agency", table)
-    if "worker" in kinds:
+    return {
+        name: _fetch(sql, names, types, own_connections=own_connections)
+        for kind, (name, sql, names, types) in MAP_QUERIES.items()
+        if kind in kinds
+    }
+
+
+def _load_maps(con: duckdb.DuckDBPyConnection, spec: Spec, fetched: dict[str, pa.Table]) -> None:
+    """Bring the keys of referenced rows into DuckDB (`m_<kind>(key, id)`)."""
+    for name, table in fetched.items():
+        _register_table(con, name, table)
+    if "m_known" in fetched:
         col = next(c.name for c in spec.columns if c.ref == "worker")
         # The blind index of each permit in the file: plain ASCII ones (nearly all) in DuckDB, in
         # parallel, the same normalisation as `permit_index`; the others in Python.
@@ -506,10 +537,6 @@ def _load_maps(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
                 ),
             )
             con.execute("INSERT INTO f_index SELECT * FROM f_other")
-        known = _fetch(
-            "SELECT permit_index, id FROM prevention_worker", ["permit_index", "id"], [pa.string(), pa.int64()]
-        )
-        _register_table(con, "m_known", known)
         con.execute(
             "CREATE TABLE m_worker AS SELECT f.permit_number, k.id FROM f_index f JOIN m_known k USING (permit_index)"
         )
@@ -543,7 +570,9 @@ def _joins(spec: Spec) -> str:
     return "\n".join(parts)
 
 
-def validate(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]:
+def validate(
+    con: duckdb.DuckDBPyConnection, spec: Spec, *, fetched: dict[str, pa.Table] | None = None
+) -> list[dict[str, Any]]:
     """Every rejected (line, field, code, value) of the file in `raw`, in line order.
 
     Each column's checks run once per distinct value (a month column of 8 million rows has a
@@ -551,6 +580,15 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]
     file, the usual case, costs a few column scans. Only values that fail are traced back to
     their lines.
     """
+    shape = _shape_rejections(con, spec)
+    if shape:
+        return shape
+    _load_maps(con, spec, _fetch_maps(spec, own_connections=False) if fetched is None else fetched)
+    return _value_rejections(con, spec)
+
+
+def _shape_rejections(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]:
+    """A required column missing, or no rows: the file is refused before its values are read."""
     present = {r[0] for r in con.execute("DESCRIBE raw").fetchall()}
     missing = [c.name for c in spec.columns if c.name not in present and c.required]
     if missing:
@@ -560,7 +598,14 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]
             con.execute(f'ALTER TABLE raw ADD COLUMN "{c.name}" VARCHAR')
     if con.execute("SELECT count(*) FROM raw").fetchall()[0][0] == 0:  # type: ignore[index]
         return [{"line": 1, "field": "", "code": "empty", "value": ""}]
-    _load_maps(con, spec)
+    return []
+
+
+def _value_rejections(con: duckdb.DuckDBPyConnection, spec: Spec, *, duplicates: bool = True) -> list[dict[str, Any]]:
+    """Every rejected value of `raw` (see `validate`), the referenced keys being in DuckDB.
+
+    Without `duplicates`, repeated keys are left to the database's key (see `_duplicate_rejections`).
+    """
     countries = _countries()
     failing: list[str] = []  # SQL giving (field, code, value) of failing distinct values
     for i, col in enumerate(spec.columns):
@@ -588,7 +633,8 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]
         )
     con.execute(f"CREATE TABLE bad_values AS {' UNION ALL '.join(failing)}")
     keys = ", ".join(f"{v(k)} AS k{i}" for i, k in enumerate(spec.key))
-    con.execute(f"CREATE TABLE dup_keys AS SELECT {keys} FROM raw GROUP BY ALL HAVING count(*) > 1")
+    repeated = "GROUP BY ALL HAVING count(*) > 1" if duplicates else "LIMIT 0"
+    con.execute(f"CREATE TABLE dup_keys AS SELECT {keys} FROM raw {repeated}")
     if (
         not con.execute("SELECT count(*) FROM bad_values").fetchall()[0][0]
         and not con.execute(  # type: ignore[index]
@@ -609,16 +655,32 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]
             f"SELECT 1 FROM m_site JOIN m_employer ON m_employer.cr_number = {v('cr_number')} "
             f"WHERE m_site.site_code = {v('site_code')} AND m_site.employer_id <> m_employer.id))"
         )
+    selects.append(_duplicates_select(spec))
+    return _rejection_rows(con, " UNION ALL ".join(selects))
+
+
+def _duplicates_select(spec: Spec) -> str:
+    """The lines of `raw` whose key is in `dup_keys` (k0, k1, …), as rejections."""
     key_match = " AND ".join(f"d.k{i} IS NOT DISTINCT FROM {v(k)}" for i, k in enumerate(spec.key))
     key_expr = " || '|' || ".join(f"coalesce({v(k)}, '')" for k in spec.key)
-    selects.append(
-        f"SELECT raw.line, {_quote(spec.key[0])}, 'duplicate', {key_expr} FROM raw JOIN dup_keys d ON {key_match}"
+    return (
+        f"SELECT raw.line, {_quote(spec.key[0])} AS field, 'duplicate' AS code, {key_expr} AS value "
+        f"FROM raw JOIN dup_keys d ON {key_match}"
     )
-    sql = " UNION ALL ".join(selects) + " ORDER BY line, field, code"
+
+
+def _rejection_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
     return [
         {"line": int(line), "field": field_name, "code": code, "value": (value or "")[:80]}
-        for line, field_name, code, value in con.execute(sql).fetchall()
+        for line, field_name, code, value in con.execute(f"{sql} ORDER BY line, field, code").fetchall()
     ]
+
+
+def _duplicate_rejections(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]:
+    """The lines of a file whose key repeats (when the database's key refused the rows)."""
+    keys = ", ".join(f"{v(k)} AS k{i}" for i, k in enumerate(spec.key))
+    con.execute(f"CREATE OR REPLACE TABLE dup_keys AS SELECT {keys} FROM raw GROUP BY ALL HAVING count(*) > 1")
+    return _rejection_rows(con, _duplicates_select(spec))
 
 
 def _prepared_rows(con: duckdb.DuckDBPyConnection, spec: Spec, batch_id: int) -> Iterator[list[Any]]:
@@ -676,69 +738,202 @@ def import_file(
     spec = SPECS[source]
     report = progress or (lambda phase, done, total: None)
     started = time.monotonic()
+    # Outside any transaction, the keys of referenced rows can come over connections of our own,
+    # while DuckDB reads the file; inside one, only this connection sees what it holds.
+    own_connections = snapshot.use_adbc()
     con = duckdb.connect(":memory:")
     try:
-        try:
-            read_file(con, path)
-        except (duckdb.Error, OSError):
-            raise ImportRejected([{"line": 1, "field": "", "code": "unreadable", "value": ""}], 1) from None
-        total = int(con.execute("SELECT count(*) FROM raw").fetchall()[0][0])  # type: ignore[index]
-        report("checking", 0, total)
-        rejections = validate(con, spec)
-        if rejections:
-            raise ImportRejected(rejections[:MAX_STORED_REJECTIONS], len(rejections))
-        columns = [*spec.target, "batch_id"]
-        with tempfile.TemporaryDirectory(prefix="himaya-import-") as tmp:
-            prepared = Path(tmp) / "rows"
-            as_csv = connection.vendor == "postgresql" or spec.prepare is None
-            extra = Extra()
-            if spec.prepare is None:
-                # Nothing to encrypt: DuckDB writes the rows itself (fast, in parallel). Wage rows
-                # go in (worker, month) order, the unique index's: PostgreSQL then appends to it.
-                order = "ORDER BY 1, 3" if spec.source == "wages" else "ORDER BY line"
-                names = ", ".join(f"c{i}" for i in range(len(spec.target)))
-                con.execute(f"CREATE TABLE prepared ({names}) AS SELECT {spec.select} FROM raw {_joins(spec)} {order}")
-                con.execute(
-                    f"COPY (SELECT *, {int(batch_id)} FROM prepared) "
-                    f"TO {_quote(prepared.as_posix())} (FORMAT csv, HEADER false, NULLSTR '\\N')"
-                )
-                if spec.source == "wages":
-                    extra = _wage_extras(con, spec, Path(tmp))
-            else:
-                _prepare_in_python(con, spec, batch_id, prepared, as_csv, total, report, chunk_rows)
-            report("preparing", total, total)
-            written = _write(spec, columns, prepared, total, report, chunk_rows, as_csv, batch_id, extra)
+        # References without foreign keys (wage rows): their tables are locked against writes
+        # before their keys are read for the checks, and stay locked until the rows are committed.
+        # Other references are foreign keys, which the write transaction checks.
+        with transaction.atomic() if spec.set_checks else nullcontext(), ThreadPoolExecutor(max_workers=1) as pool:
+            if spec.set_checks and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    tables = ", ".join(sorted({t for _, t in spec.set_checks}))
+                    cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")
+            fetching = pool.submit(_fetch_maps, spec, own_connections=True) if own_connections else None
+            try:
+                read_file(con, path)
+            except (duckdb.Error, OSError):
+                raise ImportRejected([{"line": 1, "field": "", "code": "unreadable", "value": ""}], 1) from None
+            total = int(con.execute("SELECT count(*) FROM raw").fetchall()[0][0])  # type: ignore[index]
+            report("checking", 0, total)
+            fetched = fetching.result() if fetching else _fetch_maps(spec, own_connections=False)
+            written = _check_and_write(con, spec, batch_id, total, report, chunk_rows, fetched)
         return Result(rows=total, written=written, seconds=time.monotonic() - started, rejections=[])
+    finally:
+        con.close()
+
+
+def _check_and_write(
+    con: duckdb.DuckDBPyConnection,
+    spec: Spec,
+    batch_id: int,
+    total: int,
+    report: Progress,
+    chunk_rows: int,
+    fetched: dict[str, pa.Table],
+) -> int:
+    if spec.source == "wages" and connection.vendor == "postgresql":
+        return _write_wages_while_checking(con, spec, batch_id, total, report, chunk_rows, fetched)
+    rejections = validate(con, spec, fetched=fetched)
+    if rejections:
+        raise ImportRejected(rejections[:MAX_STORED_REJECTIONS], len(rejections))
+    columns = [*spec.target, "batch_id"]
+    with tempfile.TemporaryDirectory(prefix="himaya-import-") as tmp:
+        feed = Feed(path=Path(tmp) / "rows", as_csv=connection.vendor == "postgresql" or spec.prepare is None)
+        extra = Extra()
+        if spec.prepare is None:
+            # Nothing to encrypt: DuckDB prepares the rows itself (fast, in parallel). Wage rows
+            # go in (worker, month) order, the primary key's.
+            order = "ORDER BY 1, 3" if spec.source == "wages" else "ORDER BY line"
+            names = ", ".join(f"c{i}" for i in range(len(spec.target)))
+            con.execute(f"CREATE TABLE prepared ({names}) AS SELECT {spec.select} FROM raw {_joins(spec)} {order}")
+            if spec.source == "wages":
+                extra = _wage_extras(con, Path(tmp))
+            con.execute(
+                f"COPY (SELECT *, {int(batch_id)} FROM prepared) "
+                f"TO {_quote(feed.path.as_posix())} (FORMAT csv, HEADER false, NULLSTR '\\N')"  # type: ignore[union-attr]
+            )
+        else:
+            _prepare_in_python(con, spec, batch_id, feed.path, feed.as_csv, total, report, chunk_rows)  # type: ignore[arg-type]
+        report("preparing", total, total)
+        feed.extra = extra
+        return _write(spec, columns, feed, total, report, chunk_rows, batch_id)
+
+
+def _write_wages_while_checking(
+    con: duckdb.DuckDBPyConnection,
+    spec: Spec,
+    batch_id: int,
+    total: int,
+    report: Progress,
+    chunk_rows: int,
+    fetched: dict[str, pa.Table],
+) -> int:
+    """Wage rows on PostgreSQL: sent to COPY while their values are checked, on the other core.
+
+    The COPY (PostgreSQL's process) and the checks (DuckDB's) each keep a core busy, so the
+    checks cost the import little. Nothing is committed before they pass: the write waits for
+    their verdict before the summary is written, and a write that fails meanwhile (a bad value
+    can make it fail) waits for it too, so that a bad file is always reported row by row, and
+    then rolled back. A key the file repeats is found by the table's primary key (a unique
+    violation); only then are the repeated lines looked for, and reported.
+    """
+    shape = _shape_rejections(con, spec)
+    if shape:
+        raise ImportRejected(shape, len(shape))
+    _load_maps(con, spec, fetched)
+    names = ", ".join(f"c{i}" for i in range(len(spec.target)))
+    con.execute(f"CREATE VIEW prepared ({names}) AS SELECT {spec.select} FROM raw {_joins(spec)}")
+    with tempfile.TemporaryDirectory(prefix="himaya-import-") as tmp, ThreadPoolExecutor(max_workers=1) as pool:
+        checking = pool.submit(_checks_then_summary, con.cursor(), spec, Path(tmp))
+        feed = Feed(duck=con.cursor(), batch_id=batch_id, pending=checking)
+        try:
+            return _write(spec, [*spec.target, "batch_id"], feed, total, report, chunk_rows, batch_id)
+        except ImportRejected:
+            raise
+        except Exception:
+            feed.checked()  # a bad row may be why the write failed: if so, its report
+            repeated = _duplicate_rejections(con, spec)
+            if repeated:
+                raise ImportRejected(repeated[:MAX_STORED_REJECTIONS], len(repeated)) from None
+            raise
+
+
+def _checks_then_summary(
+    con: duckdb.DuckDBPyConnection, spec: Spec, folder: Path
+) -> tuple[list[dict[str, Any]], Extra]:
+    try:
+        rejections = _value_rejections(con, spec, duplicates=False)
+        return rejections, (Extra() if rejections else _wage_extras(con, folder))
     finally:
         con.close()
 
 
 @dataclass
 class Extra:
-    """What the wage importer computes in DuckDB besides the rows: their summary and references."""
+    """What the wage importer computes in DuckDB besides the rows: their summary."""
 
     wage_months: Path | None = None
-    references: dict[str, list[int]] = field(default_factory=dict)
 
 
 WAGE_MONTHS_COLUMNS = ("worker_id", "employer_id", "era", "present", "unpaid", "late", "under")
 
+# The wage rows of DuckDB's `prepared` table as PostgreSQL binary COPY values (see pgcopy).
+WAGE_BINARY = (
+    ("c0", pgcopy.Column("int8")),
+    ("c1", pgcopy.Column("int8")),
+    ("(c2 - DATE '2000-01-01')::INTEGER", pgcopy.Column("date")),
+    ("(c3 * 1000)::BIGINT", pgcopy.Column("numeric", scale=3)),
+    ("(c4 * 1000)::BIGINT", pgcopy.Column("numeric", scale=3)),
+    ("(c5 - DATE '2000-01-01')::INTEGER", pgcopy.Column("date")),
+)
 
-def _wage_extras(con: duckdb.DuckDBPyConnection, spec: Spec, folder: Path) -> Extra:
-    """The summary of the prepared wage rows (`wage_months`) and the ids they refer to."""
+
+@dataclass
+class Feed:
+    """The prepared rows: a file (CSV for COPY or SQLite, JSON lines for SQLite), or DuckDB's
+    `prepared` wage table, encoded as binary COPY while it is sent."""
+
+    path: Path | None = None
+    as_csv: bool = True
+    duck: duckdb.DuckDBPyConnection | None = None
+    batch_id: int = 0
+    chunk_rows: int = 500_000
+    ordered: bool = False  # send the wage rows in key order (into a table whose key is kept)
+    extra: Extra = field(default_factory=Extra)
+    pending: Future[tuple[list[dict[str, Any]], Extra]] | None = None  # checks still running
+
+    def checked(self) -> Extra:
+        """Wait for the checks still running, if any: raise ImportRejected if they refused a row."""
+        if self.pending is not None:
+            rejections, self.extra = self.pending.result()
+            self.pending = None
+            if rejections:
+                raise ImportRejected(rejections[:MAX_STORED_REJECTIONS], len(rejections))
+        return self.extra
+
+    def copy_options(self) -> str:
+        return "FORMAT binary" if self.duck is not None else "FORMAT csv, NULL '\\N'"
+
+    def blocks(self) -> Iterator[tuple[bytes | memoryview, int]]:
+        """(data, rows in it) to send to COPY, in order."""
+        if self.duck is None:
+            assert self.path is not None
+            with open(self.path, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    yield block, block.count(b"\n")
+            return
+        columns = [c for _, c in WAGE_BINARY] + [pgcopy.Column("int8")]
+        select = ", ".join(e for e, _ in WAGE_BINARY)
+        order = " ORDER BY 1, 3" if self.ordered else ""
+        reader = self.duck.sql(f"SELECT {select}, {int(self.batch_id)}::BIGINT FROM prepared{order}").to_arrow_reader(
+            batch_size=self.chunk_rows
+        )
+        yield pgcopy.HEADER, 0
+        for batch in reader:
+            parts = pgcopy.encode(columns, batch)
+            if not parts:
+                continue
+            for part in parts[:-1]:
+                yield part, 0
+            yield parts[-1], batch.num_rows
+        yield pgcopy.TRAILER, 0
+
+
+def _wage_extras(con: duckdb.DuckDBPyConnection, folder: Path) -> Extra:
+    """The summary of the prepared wage rows (`wage_months`)."""
     con.execute(
         "CREATE TEMPORARY VIEW batch_wages AS SELECT c0 AS worker_id, c1 AS employer_id, c2 AS month, "
         "c3 AS expected, c4 AS paid, c5 AS paid_on FROM prepared"
     )
     summary = folder / "wage_months"
     con.execute(
-        f"COPY ({scoring.wage_months_sql('batch_wages')}) TO {_quote(summary.as_posix())} (FORMAT csv, HEADER false)"
+        f"COPY ({scoring.wage_months_sql('batch_wages')} ORDER BY 1, 2, 3) TO {_quote(summary.as_posix())} "
+        "(FORMAT csv, HEADER false)"  # in key order: the key's B-tree grows at its end
     )
-    references = {
-        column: con.sql(f"SELECT DISTINCT {column} FROM batch_wages").to_arrow_table().column(0).to_pylist()
-        for column, _ in spec.set_checks
-    }
-    return Extra(wage_months=summary, references=references)
+    return Extra(wage_months=summary)
 
 
 def _prepare_in_python(
@@ -770,41 +965,35 @@ NULL = "\\N"
 def _write(
     spec: Spec,
     columns: list[str],
-    prepared: Path,
+    feed: Feed,
     total: int,
     report: Progress,
     chunk_rows: int,
-    as_csv: bool,
     batch_id: int,
-    extra: Extra | None = None,
 ) -> int:
     """All prepared rows in one transaction (COPY + upsert on PostgreSQL)."""
-    extra = extra or Extra()
     report("writing", 0, total)
     with transaction.atomic():
-        if spec.set_checks and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                tables = ", ".join(sorted({t for _, t in spec.set_checks}))
-                cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")  # no delete until we commit
-        if extra.references:
-            _check_references(spec, extra.references)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                if spec.source == "wages" and _copy_new_wages(cursor, columns, prepared, total, report):
-                    _merge_new_wage_months(cursor, extra)
+                if spec.source == "wages" and _copy_new_wages(cursor, columns, feed, total, report):
+                    _merge_new_wage_months(cursor, feed.checked())
                 else:
-                    _copy_and_upsert(cursor, spec, columns, prepared, total, report)
+                    feed.ordered = True
+                    _copy_and_upsert(cursor, spec, columns, feed, total, report)
+                    feed.checked()
                     if spec.source == "wages":
                         _rebuild_wage_months(cursor, "SELECT worker_id FROM import_stage")
                     cursor.execute("DROP TABLE import_stage")
         else:
+            assert feed.path is not None
             sql = _upsert_sql(spec, columns, f"VALUES ({', '.join(['%s'] * len(columns))})")
-            with connection.cursor() as cursor, open(prepared, newline="", encoding="utf-8") as fh:
+            with connection.cursor() as cursor, open(feed.path, newline="", encoding="utf-8") as fh:
                 chunk: list[list[Any]] = []
                 done = 0
                 rows: Any = (
                     ([None if x == NULL else x for x in r] for r in csv.reader(fh))
-                    if as_csv
+                    if feed.as_csv
                     else (json.loads(line) for line in fh)
                 )
                 for row in rows:
@@ -825,16 +1014,19 @@ def _write(
     return total
 
 
-def _copy_file(copy: Any, prepared: Path, total: int, report: Progress) -> None:
+def _copy(cursor: Any, table: str, columns: list[str], feed: Feed, total: int, report: Progress) -> None:
+    """COPY the feed into `table`; a worker thread sends while the next block is encoded."""
+    raw = cursor.connection.cursor()
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN ({feed.copy_options()})"
     done = 0
-    with open(prepared, "rb") as fh:
-        while block := fh.read(1 << 20):
+    with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+        for block, rows in feed.blocks():
             copy.write(block)
-            done += block.count(b"\n")
+            done += rows
             report("writing", min(done, total), total)
 
 
-def _copy_and_upsert(cursor: Any, spec: Spec, columns: list[str], prepared: Path, total: int, report: Progress) -> None:
+def _copy_and_upsert(cursor: Any, spec: Spec, columns: list[str], feed: Feed, total: int, report: Progress) -> None:
     """COPY into a temporary staging table, then one upsert on the natural key."""
     # Dropped explicitly too: inside an enclosing transaction (tests) ON COMMIT never comes.
     cursor.execute("DROP TABLE IF EXISTS import_stage")
@@ -842,59 +1034,63 @@ def _copy_and_upsert(cursor: Any, spec: Spec, columns: list[str], prepared: Path
         f"CREATE TEMPORARY TABLE import_stage ON COMMIT DROP AS SELECT {', '.join(columns)} "
         f"FROM {spec.table} WITH NO DATA"
     )
-    copy_sql = f"COPY import_stage ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
-    with cursor.connection.cursor().copy(copy_sql) as copy:
-        _copy_file(copy, prepared, total, report)
+    _copy(cursor, "import_stage", columns, feed, total, report)
     cursor.execute(_upsert_sql(spec, columns, f"SELECT {', '.join(columns)} FROM import_stage"))
 
 
-def _copy_new_wages(cursor: Any, columns: list[str], prepared: Path, total: int, report: Progress) -> bool:
+def _copy_new_wages(cursor: Any, columns: list[str], feed: Feed, total: int, report: Progress) -> bool:
     """COPY the wage rows straight into their table; False (and nothing kept) if one already exists.
 
     A file of new months (the usual monthly file, or a first load) goes in at COPY speed; a file
-    that repeats a worker's month fails on the unique key at once and takes the upsert path.
+    that repeats a worker's month fails on the primary key at once and takes the upsert path.
     """
     cursor.execute("LOCK TABLE prevention_wagepayment IN SHARE ROW EXCLUSIVE MODE")  # one wage import at a time
     cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM prevention_wagepayment)")
     if cursor.fetchone()[0]:
-        _initial_wage_load(cursor, columns, prepared, total, report)
+        _initial_wage_load(cursor, columns, feed, total, report)
         return True
     cursor.execute("SAVEPOINT himaya_new_wages")
+    feed.ordered = True
     try:
-        copy_sql = f"COPY prevention_wagepayment ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
-        with cursor.connection.cursor().copy(copy_sql) as copy:
-            _copy_file(copy, prepared, total, report)
+        _copy(cursor, "prevention_wagepayment", columns, feed, total, report)
     except psycopg.errors.UniqueViolation:
         cursor.execute("ROLLBACK TO SAVEPOINT himaya_new_wages")
+        feed.checked()  # the file may repeat a key: refused then, not upserted
         report("writing", 0, total)
         return False
     cursor.execute("RELEASE SAVEPOINT himaya_new_wages")
     return True
 
 
-def _initial_wage_load(cursor: Any, columns: list[str], prepared: Path, total: int, report: Progress) -> None:
-    """The first load into the empty wage table: its keys are indexed once after the COPY.
+@contextmanager
+def _keys_built_after(cursor: Any, table: str) -> Iterator[None]:
+    """Load an empty table without its key constraints, which are built once at the end.
 
-    Maintaining two B-trees row by row (and logging every change) costs more than the COPY
-    itself; building them after, from a sort, is a fraction of that. The constraints are dropped
+    Maintaining a B-tree row by row (and logging every change) costs more than the COPY
+    itself; building it after, from a sort, is a fraction of that. The constraints are dropped
     and added back in the import's transaction, so a failed or killed import leaves them as they
     were, and no one reads the table meanwhile (it is empty, and locked).
     """
-    cursor.execute("LOCK TABLE prevention_wagepayment IN ACCESS EXCLUSIVE MODE")
+    cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = 'prevention_wagepayment'::regclass AND contype IN ('p', 'u') ORDER BY contype"
+        f"WHERE conrelid = '{table}'::regclass AND contype IN ('p', 'u') ORDER BY contype"
     )
     constraints = cursor.fetchall()
     for name, _definition in constraints:
-        cursor.execute(f'ALTER TABLE prevention_wagepayment DROP CONSTRAINT "{name}"')
-    copy_sql = f"COPY prevention_wagepayment ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
-    with cursor.connection.cursor().copy(copy_sql) as copy:
-        _copy_file(copy, prepared, total, report)
-    # The index builds sort 8 M keys: in memory rather than through temporary files (this transaction only).
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    yield
+    # The index build sorts millions of keys: in memory rather than through temporary files (this transaction only).
     cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
     for name, definition in constraints:
-        cursor.execute(f'ALTER TABLE prevention_wagepayment ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def _initial_wage_load(cursor: Any, columns: list[str], feed: Feed, total: int, report: Progress) -> None:
+    """The first load into the empty wage table: its key is indexed once after the COPY."""
+    with _keys_built_after(cursor, "prevention_wagepayment"):
+        _copy(cursor, "prevention_wagepayment", columns, feed, total, report)
+    # The checks still running finish while PostgreSQL builds the key: the caller waits for them.
 
 
 def _merge_new_wage_months(cursor: Any, extra: Extra) -> None:
@@ -911,6 +1107,7 @@ def _merge_new_wage_months(cursor: Any, extra: Extra) -> None:
             f"CREATE TEMPORARY TABLE wage_months_stage ON COMMIT DROP AS SELECT {cols} FROM prevention_wagemonths WITH NO DATA"
         )
     with (
+        _keys_built_after(cursor, target) if first_load else nullcontext(),
         cursor.connection.cursor().copy(f"COPY {target} ({cols}) FROM STDIN (FORMAT csv)") as copy,
         open(extra.wage_months, "rb") as fh,
     ):
@@ -956,31 +1153,6 @@ def _rebuild_wage_months(cursor: Any, workers_sql: str) -> None:
     cursor.execute(
         f"INSERT INTO prevention_wagemonths ({', '.join(WAGE_MONTHS_COLUMNS)}) {_wage_months_select(workers_sql)}"
     )
-
-
-def _check_references(spec: Spec, references: dict[str, list[int]]) -> None:
-    """Every referenced row still exists (checked set-wise for tables without FK constraints).
-
-    Runs in the write transaction, after the referenced tables are locked against deletes.
-    """
-    with connection.cursor() as cursor:
-        for column, table in spec.set_checks:
-            ids = references.get(column, [])
-            if not ids:
-                continue
-            if connection.vendor == "postgresql":
-                cursor.execute(f"SELECT count(*) FROM {table} WHERE id = ANY(%s)", [ids])
-                found = cursor.fetchone()[0]  # type: ignore[index]
-            else:
-                found = 0
-                for start in range(0, len(ids), 500):
-                    part = ids[start : start + 500]
-                    cursor.execute(f"SELECT count(*) FROM {table} WHERE id IN ({', '.join(['%s'] * len(part))})", part)
-                    found += cursor.fetchone()[0]  # type: ignore[index]
-            if found != len(ids):
-                raise ImportRejected(
-                    [{"line": 1, "field": column, "code": "reference_gone", "value": str(len(ids) - found)}], 1
-                )
 
 
 def relations_for(source: str) -> tuple[str, ...]:

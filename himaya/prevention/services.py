@@ -87,15 +87,12 @@ def import_batch_execute(batch_id: int, *, progress: ProgressOut | None = None) 
     if batch.status != RunStatus.QUEUED:
         return batch
     ImportBatch.objects.filter(pk=batch.pk).update(status=RunStatus.RUNNING)
-    last = [0.0]
+    store = _ProgressStore(batch.pk)
 
     def report(phase: str, done: int, total: int) -> None:
         if progress is not None:
             progress(phase, done, total)
-        # Inside the write transaction the row could not be seen by others anyway.
-        if not connection.in_atomic_block and time.monotonic() - last[0] > 0.5:
-            last[0] = time.monotonic()
-            ImportBatch.objects.filter(pk=batch.pk).update(total_rows=total, processed_rows=done // 2)
+        store(phase, done, total)
 
     try:
         result = importers.import_file(batch.source, Path(batch.stored_path), batch_id=batch.pk, progress=report)
@@ -136,9 +133,48 @@ def import_batch_execute(batch_id: int, *, progress: ProgressOut | None = None) 
         relations = importers.relations_for(batch.source)
         if relations:
             snapshot.refresh(relations)
+    finally:
+        store.close()
     _remove_upload(batch)
     batch.refresh_from_db()
     return batch
+
+
+class _ProgressStore:
+    """Keeps a running batch's progress bar (its row) current for the web page, twice a second.
+
+    Checking and preparing fill the first half of the bar, writing the second. Inside the
+    import's transaction an update of the row would be seen by no one before the end: on
+    PostgreSQL a connection of its own writes it then (row counts only), if the batch row is
+    committed (not when the whole run is inside an enclosing transaction).
+    """
+
+    def __init__(self, batch_id: int) -> None:
+        self.batch_id = batch_id
+        self.committed = not connection.in_atomic_block
+        self.last = (0.0, "")
+        self.side: Any = None
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if phase == self.last[1] and time.monotonic() - self.last[0] < 0.5:
+            return
+        self.last = (time.monotonic(), phase)
+        processed = done // 2 if phase != "writing" else total // 2 + done // 2
+        if not connection.in_atomic_block:
+            ImportBatch.objects.filter(pk=self.batch_id).update(total_rows=total, processed_rows=processed)
+        elif self.committed and connection.vendor == "postgresql":
+            if self.side is None:
+                import psycopg
+
+                self.side = psycopg.connect(snapshot.conninfo(), autocommit=True)
+            self.side.execute(
+                "UPDATE prevention_importbatch SET total_rows = %s, processed_rows = %s WHERE id = %s",
+                [total, processed, self.batch_id],
+            )
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
 
 
 def _remove_upload(batch: ImportBatch) -> None:

@@ -90,7 +90,7 @@ def snapshot_dir() -> Path:
     return folder
 
 
-def _conninfo() -> str:
+def conninfo() -> str:
     from psycopg.conninfo import make_conninfo
 
     params = connection.settings_dict
@@ -139,7 +139,7 @@ def read_live(relations: Iterable[str] = RELATIONS) -> dict[str, pa.Table]:
 def _read_postgresql(names: list[str]) -> dict[str, pa.Table]:
     import adbc_driver_postgresql.dbapi as adbc
 
-    info = _conninfo()
+    info = conninfo()
     lanes = min(2, len(names))
     conns = [adbc.connect(info, autocommit=True) for _ in range(lanes)]
     try:
@@ -181,7 +181,7 @@ def fetch_arrow(sql: str) -> pa.Table:
     """One query's rows as an Arrow table, through ADBC (PostgreSQL only)."""
     import adbc_driver_postgresql.dbapi as adbc
 
-    with adbc.connect(_conninfo(), autocommit=True) as conn, conn.cursor() as cur:
+    with adbc.connect(conninfo(), autocommit=True) as conn, conn.cursor() as cur:
         cur.execute(sql)
         return cur.fetch_arrow_table()
 

@@ -247,14 +247,75 @@ def test_the_importers_permit_index_is_the_models(db, permit) -> None:
     assert permit_index(permit) == Worker._meta.get_field("permit_index").compute(permit)
 
 
-def test_wage_rows_whose_worker_vanished_are_refused_in_the_write_transaction(employers, tmp_path) -> None:
-    from himaya.prevention.importers import SPECS, ImportRejected, _check_references
+def test_wage_references_are_read_under_a_lock_held_until_the_rows_are_written(
+    employers, tmp_path, monkeypatch
+) -> None:
+    """Wage rows have no foreign keys: the workers and employers they name cannot be deleted
+    between the check that found them and the commit, because the import's transaction locks
+    those tables before it reads their keys."""
+    from django.db import connection
 
-    employer = Employer.objects.get(cr_number="100001-1")
-    _check_references(SPECS["wages"], {"employer_id": [employer.pk]})
-    with pytest.raises(ImportRejected) as refused:
-        _check_references(SPECS["wages"], {"worker_id": [987654], "employer_id": [employer.pk]})
-    assert refused.value.rejections[0]["code"] == "reference_gone"
+    run("workers", write(tmp_path / "workers.csv", WORKERS))
+    seen: list[Any] = []
+    fetch = importers._fetch_maps
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                    "WHERE l.pid = pg_backend_pid() AND l.mode = 'ShareLock' AND l.granted ORDER BY 1"
+                )
+                seen.append([r[0] for r in cursor.fetchall()])
+        else:  # SQLite: one transaction, whose reads and writes no other writer can come between
+            seen.append(connection.in_atomic_block)
+        return fetch(*args, **kwargs)
+
+    monkeypatch.setattr(importers, "_fetch_maps", watched)
+    wages = "permit_number,cr_number,month,expected,paid,paid_on\nWP00000001,100001-1,2026-01,150,150,2026-02-03\n"
+    assert run("wages", write(tmp_path / "wages.csv", wages)).status == RunStatus.DONE
+    if connection.vendor == "postgresql":
+        assert seen == [["prevention_employer", "prevention_worker"]]
+    else:
+        assert seen == [True]
+
+
+WAGES_HEAD = "permit_number,cr_number,month,expected,paid,paid_on\n"
+WAGE_ROW = "WP00000001,100001-1,2026-01,150,150,2026-02-03\n"
+
+
+@pytest.mark.parametrize(
+    ("earlier", "text", "expected"),
+    [
+        ("", WAGE_ROW + WAGE_ROW, [(2, "permit_number", "duplicate"), (3, "permit_number", "duplicate")]),
+        (  # the table already holds months: the file's repeated key is still reported, not upserted
+            "WP00000002,100002-1,2025-12,140,140,2026-01-02\n",
+            WAGE_ROW + "WP00000002,100002-1,2026-01,140,140,2026-02-02\n" + WAGE_ROW,
+            [(2, "permit_number", "duplicate"), (4, "permit_number", "duplicate")],
+        ),
+        ("", "WP00000001,100001-1,2026-01,12345678,150,2026-02-03\n", [(2, "expected", "amount")]),
+        ("", WAGE_ROW + "WP00000002,100002-1,2026-01,140,140,2026-02-31\n", [(3, "paid_on", "date")]),
+        ("", WAGE_ROW + "WP00000002,100002-1,2026-01,140,,2026-02-02\n", [(3, "paid", "required")]),
+        (
+            "WP00000002,100002-1,2025-12,140,140,2026-01-02\n",
+            "WP00000002,100002-1,2025-12,140,9.9999,2026-01-02\n",
+            [(2, "paid", "amount")],
+        ),
+    ],
+)
+def test_bad_wage_files_are_reported_line_by_line_and_change_nothing(
+    employers, tmp_path, earlier, text, expected
+) -> None:
+    """Wage rows are written while they are checked (PostgreSQL): a bad file is still refused
+    whole, with every bad line named, whether the table was empty or not."""
+    run("workers", write(tmp_path / "workers.csv", WORKERS))
+    if earlier:
+        assert run("wages", write(tmp_path / "earlier.csv", WAGES_HEAD + earlier)).status == RunStatus.DONE
+    before = (sorted(WagePayment.objects.values_list("worker_id", "month", "paid")), _wage_months())
+    batch = run("wages", write(tmp_path / "wages.csv", WAGES_HEAD + text))
+    assert batch.status == RunStatus.REJECTED
+    assert [(r["line"], r["field"], r["code"]) for r in batch.rejections] == expected
+    assert (sorted(WagePayment.objects.values_list("worker_id", "month", "paid")), _wage_months()) == before
 
 
 def _wage_months() -> dict[tuple[int, int], tuple[int, int, int]]:
@@ -296,7 +357,7 @@ def test_the_wage_summary_follows_first_loads_new_months_and_reimports(employers
                 "SELECT count(*) FROM pg_constraint WHERE conrelid = 'prevention_wagepayment'::regclass "
                 "AND contype IN ('p', 'u')"
             )
-            assert cursor.fetchone()[0] == 2
+            assert cursor.fetchone()[0] == 1  # the (worker, month) primary key
 
 
 def test_blind_indexes_computed_in_duckdb_are_the_models(employers, tmp_path) -> None:
@@ -309,3 +370,35 @@ def test_blind_indexes_computed_in_duckdb_are_the_models(employers, tmp_path) ->
     for text in ("WP00000001", "AB12", "X"):
         sql = _hmac_sql(f"'document' || chr(0) || '{text}'")
         assert con.execute(f"SELECT {sql}").fetchone()[0] == importers.permit_index(text)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_sessions_see_a_wage_imports_progress_while_its_transaction_runs(tmp_path) -> None:
+    """The web page polls the batch row: the import's long transaction does not hide its progress."""
+    import psycopg
+    from django.db import connection
+
+    from himaya.prevention import snapshot
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: its progress shows outside the write transaction only")
+    assert run("employers", write(tmp_path / "employers.csv", EMPLOYERS)).status == RunStatus.DONE
+    assert run("workers", write(tmp_path / "workers.csv", WORKERS)).status == RunStatus.DONE
+    wages = write(tmp_path / "wages.csv", WAGES_HEAD + WAGE_ROW + "WP00000002,100002-1,2026-01,140,140,2026-02-02\n")
+    batch = services.import_batch_create(actor=None, source="wages", file_name="wages.csv", path=wages)
+    seen: list[tuple[str, bool, int, int]] = []
+
+    def progress(phase: str, done: int, total: int) -> None:
+        with psycopg.connect(snapshot.conninfo()) as other:
+            stored = other.execute(
+                "SELECT status, total_rows, processed_rows FROM prevention_importbatch WHERE id = %s", [batch.pk]
+            ).fetchone()
+        assert stored is not None
+        seen.append((phase, connection.in_atomic_block, stored[1], stored[2]))
+
+    assert services.import_batch_execute(batch.pk, progress=progress).status == RunStatus.DONE
+    # Each phase's first report is stored as it happens (inside the transaction): the next
+    # report, through another session, sees it.
+    assert ("writing", True, 2, 0) in seen, seen
+    assert seen[-1][0] == "writing" and seen[-1][1]
+    assert ImportBatch.objects.get(pk=batch.pk).processed_rows == 2
