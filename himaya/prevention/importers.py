@@ -370,8 +370,12 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def read_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Load the file into the DuckDB table `raw` (text columns, trimmed, NULL when blank; plus `line`)."""
+def read_file(con: duckdb.DuckDBPyConnection, path: Path, *, lazy: bool = False) -> None:
+    """Load the file into the DuckDB table `raw` (text columns, trimmed, NULL when blank; plus `line`).
+
+    `lazy`: a Parquet file is not loaded but read where `raw` is (a view): its columns decode
+    in parallel faster than a copy of them is made, for a reader that scans them a few times.
+    """
     p = _quote(path.as_posix())
     if path.suffix.lower() == ".parquet":
         # Parquet rows have no header line: row n is "line" n.
@@ -382,7 +386,8 @@ def read_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         line = "(row_number() OVER () + 1)::BIGINT"
     cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall() if r[0] != "file_row_number"]
     casts = ", ".join(f'nullif(trim(CAST("{c}" AS VARCHAR)), \'\') AS "{c.strip().lower()}"' for c in cols)
-    con.execute(f"CREATE TABLE raw AS SELECT {casts}, {line} AS line FROM {source}")
+    kind = "VIEW" if lazy and path.suffix.lower() == ".parquet" else "TABLE"
+    con.execute(f"CREATE {kind} raw AS SELECT {casts}, {line} AS line FROM {source}")
 
 
 def _check_sql(col: Col, countries: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -593,9 +598,14 @@ def _shape_rejections(con: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[s
     missing = [c.name for c in spec.columns if c.name not in present and c.required]
     if missing:
         return [{"line": 1, "field": m, "code": "missing_column", "value": ""} for m in missing]
-    for c in spec.columns:  # optional columns may be left out of the file
-        if c.name not in present:
-            con.execute(f'ALTER TABLE raw ADD COLUMN "{c.name}" VARCHAR')
+    absent = [c.name for c in spec.columns if c.name not in present]  # optional columns may be left out
+    if absent and con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'raw'").fetchall()[0][0]:
+        nulls = ", ".join(f'NULL::VARCHAR AS "{name}"' for name in absent)
+        con.execute("ALTER VIEW raw RENAME TO raw_file")
+        con.execute(f"CREATE VIEW raw AS SELECT *, {nulls} FROM raw_file")
+    else:
+        for name in absent:
+            con.execute(f'ALTER TABLE raw ADD COLUMN "{name}" VARCHAR')
     if con.execute("SELECT count(*) FROM raw").fetchall()[0][0] == 0:  # type: ignore[index]
         return [{"line": 1, "field": "", "code": "empty", "value": ""}]
     return []
@@ -753,7 +763,7 @@ def import_file(
                     cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")
             fetching = pool.submit(_fetch_maps, spec, own_connections=True) if own_connections else None
             try:
-                read_file(con, path)
+                read_file(con, path, lazy=spec.source == "wages" and connection.vendor == "postgresql")
             except (duckdb.Error, OSError):
                 raise ImportRejected([{"line": 1, "field": "", "code": "unreadable", "value": ""}], 1) from None
             total = int(con.execute("SELECT count(*) FROM raw").fetchall()[0][0])  # type: ignore[index]

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -402,3 +403,21 @@ def test_other_sessions_see_a_wage_imports_progress_while_its_transaction_runs(t
     assert ("writing", True, 2, 0) in seen, seen
     assert seen[-1][0] == "writing" and seen[-1][1]
     assert ImportBatch.objects.get(pk=batch.pk).processed_rows == 2
+
+
+def test_a_parquet_wage_file_without_its_optional_column_imports(employers, tmp_path) -> None:
+    """On PostgreSQL a Parquet wage file is read where it lies (not copied into DuckDB first):
+    a left-out optional column is still blank, and a bad line still reported by its number."""
+    import duckdb
+
+    run("workers", write(tmp_path / "workers.csv", WORKERS))
+    rows = "permit_number,cr_number,month,expected,paid\nWP00000001,100001-1,2026-01,150,150\n"
+    parquet = tmp_path / "wages.parquet"
+    # Parquet has no header line: its second row is line 2.
+    for text, expected in ((rows + "WP00000002,100002-1,2026-13,140,140\n", [(2, "month", "month")]), (rows, [])):
+        source = write(tmp_path / "wages.csv", text)
+        duckdb.execute(f"COPY (SELECT * FROM read_csv('{source}', all_varchar = true)) TO '{parquet}' (FORMAT parquet)")
+        batch = run("wages", parquet)
+        assert [(r["line"], r["field"], r["code"]) for r in batch.rejections] == expected
+    assert batch.status == RunStatus.DONE
+    assert list(WagePayment.objects.values_list("paid", "paid_on")) == [(Decimal("150.000"), None)]

@@ -5,7 +5,9 @@ On an empty database (use a scratch one): generates the world, imports every sou
 importers (rows/s), loads the same wage file with a raw COPY into a bare table (PostgreSQL; the
 yardstick), rescores from the live data and from the columnar snapshot, scans the wage rows with
 DuckDB (the raw aggregate yardstick), and measures the ranking against the planted truth and
-against a random ranking. Ends with `rescore: N s, hit rate@2%: H`.
+against a random ranking. Ends with `rescore: N s, hit rate@2%: H`. The wage import and each raw
+COPY start on a settled database (vacuumed, checkpointed), so that one load's aftermath does not
+slow the next one down.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class Command(BaseCommand):
             out(f"world ({options['scale']}): {counts} generated in {time.monotonic() - started:.1f} s")
             for source in ORDER:
                 path = folder / f"{source}.parquet"
+                if source == "wages":
+                    self._settle()
                 batch = services.import_batch_create(actor=None, source=source, file_name=path.name, path=path)
                 batch = services.import_batch_execute(batch.pk)
                 if batch.status != RunStatus.DONE:
@@ -60,6 +64,7 @@ class Command(BaseCommand):
             importer_rate = wages.written_rows / (wages.seconds or 1e-9)
             if connection.vendor == "postgresql":
                 for logged in (True, False):
+                    self._settle()
                     raw_rate = self._raw_copy(folder / "wages.parquet", folder, logged=logged)
                     kind = "a bare logged table" if logged else "a temporary table (not WAL-logged)"
                     out(
@@ -160,6 +165,14 @@ class Command(BaseCommand):
         )
         seconds, peak = result.stdout.strip().split()[-2:]
         return float(seconds), float(peak)
+
+    def _settle(self) -> None:
+        """Before a timed load (the wage import, each raw COPY): the earlier loads' vacuum done, their
+        pages written, so that neither autovacuum nor a checkpoint they left due runs during it."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE)")
+                cursor.execute("CHECKPOINT")
 
     def _raw_copy(self, parquet: Path, folder: Path, *, logged: bool) -> float:
         """rows/s of a plain COPY of the wage file as text into a bare table (no checks, no index)."""
