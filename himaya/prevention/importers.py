@@ -784,6 +784,7 @@ def _check_and_write(
     chunk_rows: int,
     fetched: dict[str, pa.Table],
 ) -> int:
+    """Check the rows of `raw`, then prepare and write them (wage rows on PostgreSQL: both at once)."""
     if spec.source == "wages" and connection.vendor == "postgresql":
         return _write_wages_while_checking(con, spec, batch_id, total, report, chunk_rows, fetched)
     rejections = validate(con, spec, fetched=fetched)
@@ -791,24 +792,21 @@ def _check_and_write(
         raise ImportRejected(rejections[:MAX_STORED_REJECTIONS], len(rejections))
     columns = [*spec.target, "batch_id"]
     with tempfile.TemporaryDirectory(prefix="himaya-import-") as tmp:
-        feed = Feed(path=Path(tmp) / "rows", as_csv=connection.vendor == "postgresql" or spec.prepare is None)
-        extra = Extra()
+        rows = Path(tmp) / "rows"
+        feed = Feed(path=rows, as_csv=connection.vendor == "postgresql" or spec.prepare is None)
         if spec.prepare is None:
             # Nothing to encrypt: DuckDB prepares the rows itself (fast, in parallel). Wage rows
-            # go in (worker, month) order, the primary key's.
+            # (SQLite; PostgreSQL streams them) go in (worker, month) order, the primary key's.
             order = "ORDER BY 1, 3" if spec.source == "wages" else "ORDER BY line"
             names = ", ".join(f"c{i}" for i in range(len(spec.target)))
             con.execute(f"CREATE TABLE prepared ({names}) AS SELECT {spec.select} FROM raw {_joins(spec)} {order}")
-            if spec.source == "wages":
-                extra = _wage_extras(con, Path(tmp))
             con.execute(
                 f"COPY (SELECT *, {int(batch_id)} FROM prepared) "
-                f"TO {_quote(feed.path.as_posix())} (FORMAT csv, HEADER false, NULLSTR '\\N')"  # type: ignore[union-attr]
+                f"TO {_quote(rows.as_posix())} (FORMAT csv, HEADER false, NULLSTR '\\N')"
             )
         else:
-            _prepare_in_python(con, spec, batch_id, feed.path, feed.as_csv, total, report, chunk_rows)  # type: ignore[arg-type]
+            _prepare_in_python(con, spec, batch_id, rows, feed.as_csv, total, report, chunk_rows)
         report("preparing", total, total)
-        feed.extra = extra
         return _write(spec, columns, feed, total, report, chunk_rows, batch_id)
 
 
@@ -883,8 +881,8 @@ WAGE_BINARY = (
 
 @dataclass
 class Feed:
-    """The prepared rows: a file (CSV for COPY or SQLite, JSON lines for SQLite), or DuckDB's
-    `prepared` wage table, encoded as binary COPY while it is sent."""
+    """The prepared rows: a file (CSV for COPY or SQLite, JSON lines for SQLite), or the wage
+    rows of DuckDB's `prepared` view, encoded as binary COPY while they are sent."""
 
     path: Path | None = None
     as_csv: bool = True

@@ -206,7 +206,7 @@ class Worker(models.Model):
 class WagePayment(models.Model):
     # Millions of rows a year arrive in one batch: per-row foreign-key triggers would cost more than
     # the COPY itself. The importer (the only writer) checks the references set-wise instead, in
-    # the same transaction, with the referenced tables locked against deletes (importers._write).
+    # the same transaction, with the referenced tables locked before it reads them (importers.import_file).
     # Indexes cost the COPY dearly too: the only one is the (worker, month) primary key, which
     # also serves look-ups by worker (no surrogate id: its sequence and second index cost the
     # COPY a third of its time).
