@@ -203,3 +203,41 @@ class LoadGenerator:
 
 def run(gen: LoadGenerator, rate: float, seconds: float) -> RunResult:
     return asyncio.run(gen.run(rate, seconds))
+
+
+# --- where the CPU went -----------------------------------------------------------------------
+def _ticks_per_second() -> int:
+    import os
+
+    return int(os.sysconf("SC_CLK_TCK"))
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process (Linux /proc) has used; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    # After the command name: state is field 3, utime 14 and stime 15 (1-based, man 5 proc).
+    return (int(fields[11]) + int(fields[12])) / _ticks_per_second()
+
+
+def cpu_by_command(names: Sequence[str]) -> dict[str, float]:
+    """CPU seconds used so far by every live process whose command name starts with one of `names`."""
+    import os
+
+    totals = dict.fromkeys(names, 0.0)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/comm", encoding="utf-8") as f:
+                comm = f.read().strip()
+        except OSError:
+            continue
+        for name in names:
+            if comm.startswith(name):
+                totals[name] += process_cpu_seconds(int(entry))
+                break
+    return totals

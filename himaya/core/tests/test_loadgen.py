@@ -94,3 +94,19 @@ def test_it_reads_chunked_answers_and_counts_non_2xx_as_errors(server: _Server) 
     result = loadgen.run(gen, rate=20, seconds=0.8)
     assert result.pages["/chunked"].errors == 0 and result.pages["/chunked"].latencies_ms
     assert result.pages["/missing"].statuses.get(404, 0) == result.pages["/missing"].errors > 0
+
+
+def test_cpu_accounting_sees_this_process_work() -> None:
+    import os
+    import time
+
+    with open(f"/proc/{os.getpid()}/comm", encoding="utf-8") as f:
+        me = f.read().strip()
+    before_own = loadgen.process_cpu_seconds(os.getpid())
+    before_all = loadgen.cpu_by_command([me])[me]
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:
+        pass
+    assert loadgen.process_cpu_seconds(os.getpid()) - before_own >= 0.2
+    assert loadgen.cpu_by_command([me])[me] - before_all >= 0.2
+    assert loadgen.process_cpu_seconds(2**22 + 1) == 0.0  # beyond pid_max: gone

@@ -115,8 +115,11 @@ class Command(BaseCommand):
             gen = loadgen.LoadGenerator("127.0.0.1", port, pickers, seed=options["seed"])
             self.stdout.write("warm-up: 10 s at 20 requests/s")
             loadgen.run(gen, 20, 10)
+            cpu_before = self._cpu()
             steady = loadgen.run(gen, options["rate"], options["seconds"])
+            cpu_after = self._cpu()
             self._report(f"steady {options['rate']:g} requests/s for {options['seconds']:g} s", steady)
+            self._report_cpu(cpu_before, cpu_after, steady.sent)
             best = steady.rate if steady.worst_p95() <= options["limit_ms"] and not steady.error_count() else 0.0
             for rate in [float(r) for r in options["rates"].split(",") if r.strip()]:
                 step = loadgen.run(gen, rate, options["step_seconds"])
@@ -248,6 +251,21 @@ class Command(BaseCommand):
                 os.killpg(proc.pid, signal.SIGKILL)
 
     # --- report ---------------------------------------------------------------------------------
+    @staticmethod
+    def _cpu() -> dict[str, float]:
+        """CPU seconds so far of the web server, the database and this process (the load generator)."""
+        used = loadgen.cpu_by_command(["gunicorn", "postgres"])
+        used["generator"] = loadgen.process_cpu_seconds(os.getpid())
+        return used
+
+    def _report_cpu(self, before: dict[str, float], after: dict[str, float], requests: int) -> None:
+        """Where the two cores went during the steady phase, in CPU milliseconds per request."""
+        per = {k: (after[k] - before[k]) * 1000 / max(requests, 1) for k in before}
+        self.stdout.write(
+            f"  CPU per request: web server {per['gunicorn']:.1f} ms, PostgreSQL {per['postgres']:.1f} ms, "
+            f"load generator {per['generator']:.1f} ms"
+        )
+
     def _report(self, title: str, result: loadgen.RunResult) -> None:
         self.stdout.write(
             f"{title}: sent {result.sent}, achieved {result.achieved_rate:.1f} requests/s, "
