@@ -154,6 +154,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_PATH", "")} if env("SQLITE_TEST_PATH") else {}
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Django's backend, loading timestamps with psycopg's C loader (himaya/core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "himaya.core.postgresql"
+    DATABASES["default"]["OPTIONS"] = {
+        # Parameters travel apart from the SQL (server-side binding), so psycopg can prepare a
+        # statement it has run `DB_PREPARE_THRESHOLD` times on this connection: PostgreSQL then
+        # stops re-planning the same policy-filtered queries on every request. Behind a pooler in
+        # transaction mode older than PgBouncer 1.21, set DB_PREPARE_THRESHOLD=0 (no prepared statements).
+        "server_side_binding": envbool("DB_SERVER_SIDE_BINDING", True),
+        "prepare_threshold": envint("DB_PREPARE_THRESHOLD", 5) or None,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -90,11 +90,21 @@ def snapshot_dir() -> Path:
     return folder
 
 
+# OPTIONS that Django or psycopg read themselves; libpq refuses them in a connection string.
+NOT_LIBPQ_OPTIONS = frozenset(
+    {"server_side_binding", "prepare_threshold", "pool", "isolation_level", "assume_role", "cursor_factory"}
+)
+
+
 def conninfo() -> str:
     from psycopg.conninfo import make_conninfo
 
     params = connection.settings_dict
-    options = {k: v for k, v in (params.get("OPTIONS") or {}).items() if isinstance(v, str | int)}
+    options = {
+        k: v
+        for k, v in (params.get("OPTIONS") or {}).items()
+        if isinstance(v, str | int) and k not in NOT_LIBPQ_OPTIONS
+    }
     values = {
         "dbname": params.get("NAME") or "",
         "user": params.get("USER") or "",

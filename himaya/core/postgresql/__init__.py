@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, loading timestamps in C (see base.py)."""
