@@ -177,6 +177,8 @@ else:
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend, loading a request's user with its agency and roles in one query.
+AUTHENTICATION_BACKENDS = ["himaya.accounts.backends.StaffBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -35,7 +35,7 @@ def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
 class SessionPolicyMiddleware:
     """Idle and absolute session timeouts; integration accounts never keep a page session.
 
-    Deactivated accounts need nothing here: Django's ModelBackend.get_user refuses inactive users,
+    Deactivated accounts need nothing here: ModelBackend.get_user (StaffBackend keeps its check) refuses inactive users,
     so their next request is anonymous.
     """
 

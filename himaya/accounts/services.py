@@ -41,7 +41,7 @@ from himaya.accounts.roles import Role
 from himaya.agencies.models import Agency
 from himaya.audit.services import audit_record
 
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
+AUTH_BACKEND = "himaya.accounts.backends.StaffBackend"
 # An unconfirmed enrolment keeps its secret this long, so reloading the page does not change it.
 ENROLMENT_REUSE = dt.timedelta(minutes=15)
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}

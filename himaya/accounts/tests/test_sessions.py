@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 
-from django.contrib.auth.backends import ModelBackend
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from himaya.accounts import sessionkeys
+from himaya.accounts.backends import StaffBackend
+from himaya.accounts.roles import Role
 from himaya.accounts.services import staff_deactivate
 from himaya.accounts.testing import login
 from himaya.accounts.tests.helpers import actions
@@ -61,9 +62,22 @@ def test_an_expired_htmx_request_is_told_where_to_go(client, cast) -> None:
     assert response["HX-Redirect"] == reverse("accounts:login") + "?expired=1"
 
 
-def test_django_refuses_to_load_a_deactivated_user(cast) -> None:
-    assert ModelBackend().get_user(cast.gone.pk) is None
-    assert ModelBackend().get_user(cast.bob.pk) == cast.bob
+def test_the_backend_refuses_to_load_a_deactivated_user(cast) -> None:
+    assert StaffBackend().get_user(cast.gone.pk) is None
+    assert StaffBackend().get_user(cast.bob.pk) == cast.bob
+    assert StaffBackend().get_user("not a number") is None
+
+
+def test_a_request_user_comes_with_agency_and_roles_in_one_query(cast, django_assert_num_queries) -> None:
+    expected_roles = frozenset(Role(r) for r in cast.bob.roles.values_list("role", flat=True))
+    with django_assert_num_queries(1):
+        user = StaffBackend().get_user(cast.bob.pk)
+        assert user is not None
+        assert user.agency.name_en == cast.bob.agency.name_en
+        assert user.role_set == expected_roles and expected_roles
+    cast.bob.roles.all().delete()
+    loaded = StaffBackend().get_user(cast.bob.pk)
+    assert loaded is not None and loaded.role_set == frozenset()
 
 
 def test_deactivation_takes_effect_on_the_next_request(client, cast) -> None:
