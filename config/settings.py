@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "himaya.api.idempotency.IdempotencyMiddleware",
 ]
 
+# Django's form renderer, with the plain widgets written in Python (himaya/core/forms.py).
+FORM_RENDERER = "himaya.core.forms.Renderer"
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
