@@ -56,3 +56,11 @@ def _english_outside_requests() -> Iterator[None]:
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_main_menu() -> None:
+    """Each test starts with no cached menus: ids are reused once a test's rows are rolled back."""
+    from himaya.core.templatetags import himaya
+
+    himaya._menus.clear()

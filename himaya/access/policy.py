@@ -287,7 +287,22 @@ def can(actor: Any, action: str, obj: models.Model) -> bool:
         return visible(actor, type(obj), action).filter(pk=obj.pk).exists()
     key = ("can", _actor_key(actor), type(obj), action, obj.pk)
     if key not in memo:
-        memo[key] = visible(actor, type(obj), action).filter(pk=obj.pk).exists()
+        # Keyed on the scope too: actions whose rules give this actor the same scope (a case's
+        # "change" and "transition" for its owner agency) are one query, not one each.
+        scope_key: tuple[Any, ...] = (
+            "can-scope",
+            _actor_key(actor),
+            type(obj),
+            obj.pk,
+            scope_q(actor, type(obj), action),
+        )
+        try:
+            hash(scope_key)
+        except TypeError:  # a scope holding an unhashable value: one query per action then
+            scope_key = key
+        if scope_key not in memo:
+            memo[scope_key] = visible(actor, type(obj), action).filter(pk=obj.pk).exists()
+        memo[key] = memo[scope_key]
     return bool(memo[key])
 
 

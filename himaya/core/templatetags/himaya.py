@@ -106,6 +106,43 @@ def nav_flags(context: template.Context) -> dict[str, bool]:
     }
 
 
+# The main menu is the same for every page of a section, for a given user, roles and language, yet
+# drawing it asks the policy a dozen questions (two of them queries) and renders ~20 links. It is
+# kept per process for MENU_SECONDS. Only links are cached: every page still asks the policy
+# itself, so a stale menu can show a link that then answers 404, never data. Roles, agency,
+# language and the second-factor state are part of the key, so a change there shows at once; the
+# one flag that can lag is "works in a shelter" (which shelter page the menu links to).
+MENU_SECONDS = 60.0
+MENU_ENTRIES = 4096
+_menus: dict[tuple[Any, ...], tuple[float, SafeString]] = {}
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context: template.Context) -> SafeString:
+    """The main menu's entries (`partials/_menu.html`) for the signed-in user."""
+    import time
+
+    from django.template.loader import get_template
+
+    request = context.get("request")
+    user = _user(context)
+    if request is None or not policy.is_active_actor(user):
+        return SafeString("")
+    match = getattr(request, "resolver_match", None)
+    here = match.namespace if match is not None else ""
+    pending = _second_factor_pending(request, user)
+    key = (user.pk, user.agency_id, user.role_set, translation.get_language(), here, pending)
+    now = time.monotonic()
+    hit = _menus.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    html = SafeString(get_template("partials/_menu.html").render({"user": user, "request": request, "here": here}))
+    if len(_menus) >= MENU_ENTRIES:
+        _menus.clear()
+    _menus[key] = (now + MENU_SECONDS, html)
+    return html
+
+
 def _works_in_a_shelter(user: Any) -> bool:
     from himaya.shelters.selectors import my_shelters
 
