@@ -204,6 +204,8 @@ SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = envint("SESSION_ABSOLUTE_TIMEOUT", 10 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Django's database sessions, read with one plain SELECT instead of an ORM query (accounts/sessions.py).
+SESSION_ENGINE = "himaya.accounts.sessions"
 # Only for the local demo: MFA codes are still checked, but `himaya check` refuses this flag.
 MFA_DEMO_BYPASS = envbool("MFA_DEMO_BYPASS", False)
 BREAK_GLASS_MINUTES = envint("BREAK_GLASS_MINUTES", 60)
