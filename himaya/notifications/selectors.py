@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from himaya.notifications.models import Notification
@@ -17,6 +18,17 @@ def my_notifications(*, actor: Any, unread_only: bool = False) -> QuerySet[Notif
 
 
 def unread_count(*, actor: Any) -> int:
+    """The navbar's badge, drawn on every page: the same count as
+    `my_notifications(actor=actor, unread_only=True).count()`, as one plain statement (compiling the
+    ORM query cost more than running it, on the index `notification_unread_idx`)."""
     if not getattr(actor, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).count()
+    opts = Notification._meta
+    sql = (
+        f'SELECT COUNT(*) FROM "{opts.db_table}" WHERE "{opts.get_field("recipient").column}" = %s '  # noqa: S608
+        f'AND "{opts.get_field("read_at").column}" IS NULL'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [actor.pk])
+        row = cursor.fetchone()
+    return int(row[0])

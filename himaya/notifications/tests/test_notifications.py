@@ -28,3 +28,17 @@ def test_the_bell_counts_unread_notifications(cast, client) -> None:
 
 def test_deactivated_users_are_not_notified(cast) -> None:
     assert notify(recipients=[cast.gone], verb="tests.hello", params={"reference": "C-1"}, email=False) == []
+
+
+def test_the_badge_counts_what_the_list_shows_unread(cast) -> None:
+    from himaya.notifications.selectors import my_notifications, unread_count
+    from himaya.notifications.services import notification_mark_read
+
+    for n in range(3):
+        notify(recipients=[cast.bob], verb="tests.hello", params={"reference": f"C-{n}"}, email=False)
+    notify(recipients=[cast.carol], verb="tests.hello", params={"reference": "C-9"}, email=False)
+    assert unread_count(actor=cast.bob) == 3 == my_notifications(actor=cast.bob, unread_only=True).count()
+    first = my_notifications(actor=cast.bob).first()
+    notification_mark_read(actor=cast.bob, notification_ids=[first.pk])
+    assert unread_count(actor=cast.bob) == 2 == my_notifications(actor=cast.bob, unread_only=True).count()
+    assert unread_count(actor=cast.carol) == 1
