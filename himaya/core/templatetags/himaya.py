@@ -218,7 +218,10 @@ def date_html(value: Any, user: Any, fmt: str = "DATE_FORMAT") -> SafeString | s
         return ""
     if isinstance(value, dt.datetime):
         shown = timezone.localtime(value) if timezone.is_aware(value) else value
-        gregorian = formats.date_format(shown, fmt)
+        if fmt in DATE_ONLY_FORMATS:  # a day's text, whatever the time: the cached one
+            gregorian = _date_text(shown.date(), fmt, translation.get_language())
+        else:
+            gregorian = formats.date_format(shown, fmt)
     else:
         gregorian = _date_text(value, fmt, translation.get_language())
     iso = value.isoformat() if isinstance(value, dt.date) else ""
@@ -232,6 +235,9 @@ def date_html(value: Any, user: Any, fmt: str = "DATE_FORMAT") -> SafeString | s
                 h,
             )
     return format_html('<time datetime="{}">{}</time>', iso, gregorian)
+
+
+DATE_ONLY_FORMATS = frozenset({"DATE_FORMAT", "SHORT_DATE_FORMAT"})
 
 
 @lru_cache(maxsize=8192)
