@@ -14,6 +14,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -46,4 +47,23 @@ def case_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
             )
             for r in rows
         ),
+    )
+
+
+@register.simple_tag
+def overview_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
+    """`<li>` per case on the coordinator overview; overdue rows (with `days`) carry their badge."""
+
+    def badge(row: dict[str, Any]) -> SafeString:
+        if "days" not in row:
+            return SafeString("")
+        days = row["days"]
+        text = ngettext("%(n)s working day overdue", "%(n)s working days overdue", days) % {"n": days}
+        return format_html('<span class="badge text-bg-danger">{}</span>', text)
+
+    return format_html_join(
+        "\n",
+        '<li class="list-group-item px-0 d-flex flex-wrap gap-2"><a href="{}" dir="ltr">{}</a>'
+        '<span class="me-auto">{} · {}</span><span>{}</span>{}</li>',
+        ((r["url"], r["case"].reference, r["stage"], r["agency"], r["due_html"], badge(r)) for r in rows),
     )

@@ -37,3 +37,22 @@ def test_urgent_cases_and_overdue_decisions_carry_badges_in_the_reader_s_languag
     assert '<span class="badge text-bg-danger ms-1">عاجلة</span>' in html
     assert '<td><time>1 Dec</time> <span class="badge text-bg-danger">' in html
     assert "Overdue" not in html and "Urgent" not in html
+
+
+def test_overview_rows_count_working_days_overdue_in_the_reader_s_language() -> None:
+    from himaya.cases.templatetags.cases import overview_rows
+
+    base = {"url": "/cases/7/", "case": SimpleNamespace(reference="C-7"), "stage": "RG <pending>"}
+    rows = [{**base, "agency": "A & B", "due_html": SafeString("<time>1 Dec</time>"), "days": 1}]
+    rows.append({**base, "agency": "C", "due_html": SafeString("<time>2 Dec</time>"), "days": 3})
+    with translation.override("en"):
+        html = overview_rows(rows)
+        due = overview_rows([{**base, "agency": "C", "due_html": SafeString("<time>9 Dec</time>")}])
+    with translation.override("ar"):
+        arabic = overview_rows(rows[:1])
+    first, second = html.split("\n")
+    assert '<a href="/cases/7/" dir="ltr">C-7</a><span class="me-auto">RG &lt;pending&gt; · A &amp; B</span>' in first
+    assert first.endswith('<span class="badge text-bg-danger">1 working day overdue</span></li>')
+    assert "3 working days overdue" in second
+    assert "badge" not in due and "<span><time>9 Dec</time></span></li>" in due
+    assert "يوم عمل" in arabic
