@@ -80,7 +80,7 @@ class Command(BaseCommand):
         parser.add_argument("--step-seconds", type=float, default=15.0, help="Length of each step of the ramp.")
         parser.add_argument("--rates", default="60,80,100,120,140,160,180,200", help="Rates of the ramp, ascending.")
         parser.add_argument("--limit-ms", type=float, default=100.0, help="p95 limit that ends the ramp.")
-        parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (README: --workers 4).")
+        parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (README: --workers 3).")
         parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers).")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--allow-sqlite", action="store_true", help="Run on SQLite anyway (not comparable).")
