@@ -35,8 +35,8 @@ def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
 class SessionPolicyMiddleware:
     """Idle and absolute session timeouts; integration accounts never keep a page session.
 
-    Deactivated accounts need nothing here: ModelBackend.get_user (StaffBackend keeps its check) refuses inactive users,
-    so their next request is anonymous.
+    Deactivated accounts need nothing here: StaffBackend.get_user, like Django's ModelBackend,
+    refuses inactive users, so their next request is anonymous.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

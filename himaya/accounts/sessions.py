@@ -10,12 +10,21 @@ running it. This store runs the same SELECT as plain SQL; saving, expiry and del
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
+
+
+@cache
+def _select(model: type[Any]) -> str:
+    """The session SELECT, written once per process from the model's table and column names."""
+    opts = model._meta
+    data, expires, key = (opts.get_field(name).column for name in ("session_data", "expire_date", "session_key"))
+    return f'SELECT "{data}", "{expires}" FROM "{opts.db_table}" WHERE "{key}" = %s AND "{expires}" > %s'  # noqa: S608
 
 
 class SessionStore(db.SessionStore):
@@ -25,12 +34,7 @@ class SessionStore(db.SessionStore):
             self._session_key = None
             return None
         model = self.model
-        opts = model._meta
-        sql = (
-            f'SELECT "{opts.get_field("session_data").column}", "{opts.get_field("expire_date").column}" '  # noqa: S608
-            f'FROM "{opts.db_table}" WHERE "{opts.get_field("session_key").column}" = %s AND '
-            f'"{opts.get_field("expire_date").column}" > %s'
-        )
+        sql = _select(model)
         connection = connections[router.db_for_read(model)]
         with connection.cursor() as cursor:
             cursor.execute(sql, [key, connection.ops.adapt_datetimefield_value(timezone.now())])

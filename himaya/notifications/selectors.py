@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -17,18 +18,20 @@ def my_notifications(*, actor: Any, unread_only: bool = False) -> QuerySet[Notif
     return qs.order_by("-created_at", "-pk")
 
 
+@cache
+def _unread_sql() -> str:
+    opts = Notification._meta
+    recipient, read_at = opts.get_field("recipient").column, opts.get_field("read_at").column
+    return f'SELECT COUNT(*) FROM "{opts.db_table}" WHERE "{recipient}" = %s AND "{read_at}" IS NULL'  # noqa: S608
+
+
 def unread_count(*, actor: Any) -> int:
     """The navbar's badge, drawn on every page: the same count as
     `my_notifications(actor=actor, unread_only=True).count()`, as one plain statement (compiling the
     ORM query cost more than running it, on the index `notification_unread_idx`)."""
     if not getattr(actor, "is_authenticated", False):
         return 0
-    opts = Notification._meta
-    sql = (
-        f'SELECT COUNT(*) FROM "{opts.db_table}" WHERE "{opts.get_field("recipient").column}" = %s '  # noqa: S608
-        f'AND "{opts.get_field("read_at").column}" IS NULL'
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [actor.pk])
+        cursor.execute(_unread_sql(), [actor.pk])
         row = cursor.fetchone()
     return int(row[0])

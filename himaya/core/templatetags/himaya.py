@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as gettext_module
+import time
 from functools import lru_cache
 from typing import Any
 
 import pycountry
 from django import template
+from django.template.loader import get_template
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -110,8 +112,9 @@ def nav_flags(context: template.Context) -> dict[str, bool]:
 # drawing it asks the policy a dozen questions (two of them queries) and renders ~20 links. It is
 # kept per process for MENU_SECONDS. Only links are cached: every page still asks the policy
 # itself, so a stale menu can show a link that then answers 404, never data. Roles, agency,
-# language and the second-factor state are part of the key, so a change there shows at once; the
-# one flag that can lag is "works in a shelter" (which shelter page the menu links to).
+# language and the second-factor state are part of the key, so a change there shows at once; what
+# can lag by up to MENU_SECONDS is what depends on data rather than roles: working in a shelter
+# (which shelter page the menu links to) and policy conditions such as a required certificate.
 MENU_SECONDS = 60.0
 MENU_ENTRIES = 4096
 _menus: dict[tuple[Any, ...], tuple[float, SafeString]] = {}
@@ -120,10 +123,6 @@ _menus: dict[tuple[Any, ...], tuple[float, SafeString]] = {}
 @register.simple_tag(takes_context=True)
 def main_menu(context: template.Context) -> SafeString:
     """The main menu's entries (`partials/_menu.html`) for the signed-in user."""
-    import time
-
-    from django.template.loader import get_template
-
     request = context.get("request")
     user = _user(context)
     if request is None or not policy.is_active_actor(user):
@@ -212,6 +211,9 @@ def date_with_hijri(context: template.Context, value: Any, fmt: str = "DATE_FORM
     return date_html(value, _user(context), fmt)
 
 
+DATE_ONLY_FORMATS = frozenset({"DATE_FORMAT", "SHORT_DATE_FORMAT"})
+
+
 def date_html(value: Any, user: Any, fmt: str = "DATE_FORMAT") -> SafeString | str:
     """`{% date_with_hijri %}` for views that build list rows in Python."""
     if value in (None, ""):
@@ -235,9 +237,6 @@ def date_html(value: Any, user: Any, fmt: str = "DATE_FORMAT") -> SafeString | s
                 h,
             )
     return format_html('<time datetime="{}">{}</time>', iso, gregorian)
-
-
-DATE_ONLY_FORMATS = frozenset({"DATE_FORMAT", "SHORT_DATE_FORMAT"})
 
 
 @lru_cache(maxsize=8192)
