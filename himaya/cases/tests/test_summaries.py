@@ -98,3 +98,29 @@ def test_the_refresh_task_rebuilds_the_counts(cast, open_case, clock) -> None:
     assert refresh_case_summaries.call() >= 1
     assert SummaryRefresh.objects.get(name=summaries.STAGE_COUNTS).rows >= 1
     assert DBTaskResult.objects.count() == 0  # called directly, nothing queued
+
+
+def test_the_overview_lists_the_decisions_that_fell_due_first_across_both_clocks(
+    cast, referred_case, clock, monkeypatch
+) -> None:
+    # Read per clock stage off the (stage, due date) index and merged by the decision's own due
+    # date: a conclusive decision is ranked by its CG date, not by the RG date it once had.
+    day = dt.date
+    rows = {
+        "a": ("rg_pending", day(2026, 12, 1), None),
+        "b": ("cg_pending", day(2026, 11, 1), day(2026, 12, 3)),
+        "c": ("recovery_period", day(2026, 10, 1), day(2026, 11, 20)),
+        "d": ("rg_pending", day(2026, 12, 10), None),
+        "e": ("cg_pending", day(2026, 10, 5), day(2026, 12, 14)),
+    }
+    refs = {}
+    for name, (stage, rg_due, cg_due) in rows.items():
+        case = referred_case(cast.pete)
+        Case.objects.filter(pk=case.pk).update(stage=stage, rg_due=rg_due, cg_due=cg_due)
+        refs[case.pk] = name
+    monkeypatch.setattr(selectors, "OVERVIEW_ROWS", 2)
+    data = selectors.overview(actor=cast.carol, on=day(2026, 12, 8))  # a Tuesday
+    assert [refs[c.pk] for c in data["overdue"]] == ["c", "a"] and data["more_overdue"]
+    assert [refs[c.pk] for c in data["due_this_week"]] == ["d", "e"] and not data["more_due"]
+    # The lists follow the policy, not the clock alone: another agency's first responder sees none.
+    assert selectors.overview(actor=cast.alice, on=day(2026, 12, 8))["overdue"] == []
