@@ -48,6 +48,7 @@ from himaya.cases.models import (
     TimelineEntry,
 )
 from himaya.clocks.workflow import Stage
+from himaya.consent.models import Consent, Purpose
 from himaya.demo.names import ORIGIN_WEIGHTS, generate_name
 from himaya.people.models import Gender, Person
 from himaya.referrals.models import Referral, ReferralState, Urgency
@@ -121,6 +122,14 @@ OUTCOMES = {
     "investigation": "Statement taken; file passed to the prosecution.",
     "employment_transfer": "Transferred to a new employer.",
 }
+# Consent (adults; children are not asked): nearly all agree to referral to services, fewer to
+# sharing with their embassy, and a few later withdraw that.
+REFERRAL_CONSENT = 0.97
+EMBASSY_CONSENT = 0.4
+EMBASSY_WITHDRAWN = 0.05
+# The language the consent was explained in (ISO 639-1), by nationality.
+LANGUAGE = {"IN": "hi", "BD": "bn", "PH": "tl", "NP": "ne", "ET": "am", "LK": "si", "PK": "ur", "KE": "sw"}
+CONSENT_FIELDS = "given,interpreter_used,language,purpose,recipient_agency,retention_until"
 PASSPORT_PREFIX = {"IN": "K", "BD": "EB", "PH": "P", "NP": "PA", "ET": "EP", "LK": "N", "PK": "AB", "KE": "AK"}
 
 
@@ -415,7 +424,10 @@ def _world() -> World:
     if not owners:
         raise RuntimeError(_("No agency has a first responder: run `himaya seed` first."))
     providers: dict[str, list[tuple[Agency, User | None]]] = {}
-    for service in AgencyService.objects.select_related("agency").order_by("pk"):
+    # Embassies are referred to only for their own nationals who consent (see the loader).
+    for service in (
+        AgencyService.objects.select_related("agency").exclude(agency__type=AgencyType.EMBASSY).order_by("pk")
+    ):
         providers.setdefault(service.service_type, []).append(
             (service.agency, staff(service.agency, Role.SERVICE_PROVIDER, Role.CASE_WORKER, Role.FIRST_RESPONDER))
         )
@@ -609,7 +621,7 @@ def national_seed(
     case_numbers = _reference_start("C", Case, years)
     referral_numbers = _reference_start("R", Referral, years)
     ids: dict[type[models.Model], int] = {
-        m: _next_id(m) for m in (Person, Case, CaseExploitation, Encounter, Referral, Decision, TimelineEntry)
+        m: _next_id(m) for m in (Person, Case, CaseExploitation, Encounter, Referral, Decision, TimelineEntry, Consent)
     }
     service_names = [s for s in SERVICES if s in world.providers]
     service_weights = [SERVICES[s] for s in service_names]
@@ -626,6 +638,7 @@ def national_seed(
             encounters: list[models.Model] = []
             referrals: list[models.Model] = []
             decisions: list[models.Model] = []
+            consents: list[models.Model] = []
             timeline = _Timeline(ids)
             events: list[PendingEvent] = []
 
@@ -787,10 +800,84 @@ def national_seed(
                             "",
                         )
                     )
-                # 1..2*mean-1 referrals (mean REFERRALS_PER_CASE); never to the case's own agency.
-                count = rng.randint(1, int(REFERRALS_PER_CASE * 2) - 1)
+                # Consent, recorded at the first interview (an anonymous notification is the refusal).
+                refer_ok, embassy_ok = is_child, False
+                if not is_child and stage != Stage.ANONYMOUS_NOTIFICATION:
+                    wishes: list[tuple[Purpose, int | None, bool]] = [
+                        (Purpose.REFERRAL_TO_SERVICES, None, rng.random() < REFERRAL_CONSENT)
+                    ]
+                    if country in world.embassies:
+                        wishes.append(
+                            (Purpose.SHARE_EMBASSY, world.embassies[country][0].pk, rng.random() < EMBASSY_CONSENT)
+                        )
+                    for n, (purpose, recipient, given) in enumerate(wishes):
+                        recorded = at + dt.timedelta(minutes=10 + n)
+                        withdrawn = (
+                            min(now, recorded + dt.timedelta(days=rng.randint(5, 90)))
+                            if given and purpose == Purpose.SHARE_EMBASSY and rng.random() < EMBASSY_WITHDRAWN
+                            else None
+                        )
+                        consent_id = ids[Consent]
+                        ids[Consent] += 1
+                        consents.append(
+                            Consent(
+                                pk=consent_id,
+                                person_id=pid,
+                                case_id=cid,
+                                purpose=purpose,
+                                recipient_agency_id=recipient,
+                                given=given,
+                                explained_by_id=responder.pk,
+                                language=LANGUAGE.get(country, "en"),
+                                interpreter_used=rng.random() < 0.6,
+                                recorded_at=recorded,
+                                withdrawn_at=withdrawn,
+                                withdrawn_by_id=responder.pk if withdrawn else None,
+                            )
+                        )
+                        timeline(
+                            cid,
+                            recorded,
+                            responder.pk,
+                            "consent",
+                            summary=f"{purpose}:{'given' if given else 'refused'}",
+                            object_type="consent.consent",
+                            object_id=str(consent_id),
+                        )
+                        changes = [(recorded, "create", CONSENT_FIELDS)]
+                        if withdrawn is not None:
+                            timeline(
+                                cid,
+                                withdrawn,
+                                responder.pk,
+                                "consent",
+                                summary=f"{purpose}:withdrawn",
+                                object_type="consent.consent",
+                                object_id=str(consent_id),
+                            )
+                            changes.append((withdrawn, "withdraw", "withdrawn_at"))
+                        for when, verb, fields in changes:
+                            events.append(
+                                PendingEvent(
+                                    when,
+                                    responder.pk,
+                                    agency.pk,
+                                    f"consent.consent.{verb}",
+                                    "consent.consent",
+                                    str(consent_id),
+                                    agency.pk,
+                                    fields,
+                                )
+                            )
+                        if purpose == Purpose.REFERRAL_TO_SERVICES:
+                            refer_ok = given
+                        else:
+                            embassy_ok = given and withdrawn is None
+                # 1..2*mean-1 referrals (mean REFERRALS_PER_CASE), only with consent to refer (children:
+                # no consent gate); never to the case's own agency; to the embassy only with consent.
+                count = rng.randint(1, int(REFERRALS_PER_CASE * 2) - 1) if refer_ok else 0
                 for n in range(count):
-                    if service_names and country in world.embassies and rng.random() < 0.1:
+                    if service_names and embassy_ok and rng.random() < 0.1:
                         to_agency, handler = world.embassies[country]
                         service = "travel_documents"
                     else:
@@ -873,6 +960,7 @@ def national_seed(
                 insert_objects(Case, cases, report)
                 insert_objects(CaseExploitation, exploitations, report)
                 insert_objects(Encounter, encounters, report)
+                insert_objects(Consent, consents, report)
                 insert_objects(Referral, referrals, report)
                 insert_objects(Decision, decisions, report)
                 insert_objects(TimelineEntry, timeline.rows, report)
@@ -883,7 +971,7 @@ def national_seed(
             report.referrals += len(referrals)
             done += size
             bar.update(done)
-    _reset_sequences([Person, Case, CaseExploitation, Encounter, Referral, Decision, TimelineEntry])
+    _reset_sequences([Person, Case, CaseExploitation, Encounter, Referral, Decision, TimelineEntry, Consent])
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # The head row was updated once per event: give back the space of its dead versions now.
         with connection.cursor() as cursor:

@@ -80,7 +80,8 @@ def test_national_cases_carry_the_history_that_led_to_their_stage() -> None:
     assert list(negative.decisions.values_list("kind", "outcome")) == [("rg", "negative")]
     assert Decision.objects.filter(case=negative).get().reasons  # encrypted, and decrypts
     assert [
-        e.to_stage for e in TimelineEntry.objects.filter(case=negative).exclude(kind="referral").order_by("at")
+        e.to_stage
+        for e in TimelineEntry.objects.filter(case=negative).exclude(kind__in=["referral", "consent"]).order_by("at")
     ] == [
         "identification",
         "documentation",
@@ -109,3 +110,40 @@ def test_the_seed_command_loads_the_national_scale_and_prints_timings() -> None:
     assert "rows/s" in out.getvalue()
     assert "100%" in err.getvalue()
     call_command("audit_verify", stdout=io.StringIO())
+
+
+def test_national_consents_gate_the_referrals_and_the_embassies_view() -> None:
+    from himaya.access import policy
+    from himaya.accounts.models import User
+    from himaya.agencies.models import AgencyType
+
+    national_seed(persons=600, progress=io.StringIO(), batch=250)
+    consents = list(Consent.objects.all())
+    assert {c.purpose for c in consents} == {"referral_services", "share_embassy"}
+    assert any(c.withdrawn_at for c in consents) and any(not c.given for c in consents)
+    active = {(c.person_id, c.purpose, c.recipient_agency_id) for c in consents if c.is_active}
+    # Adults are referred only with their consent to referral; embassies only with consent to share.
+    for referral in Referral.objects.select_related("case", "to_agency"):
+        case = referral.case
+        if not case.is_child:
+            assert (case.person_id, "referral_services", None) in active
+        if referral.to_agency.type == AgencyType.EMBASSY:
+            assert (case.person_id, "share_embassy", referral.to_agency_id) in active
+    # Each embassy's staff see exactly their own agency's cases and those of their nationals who
+    # consent to the sharing.
+    embassy_staff = [u for u in User.objects.filter(agency__type=AgencyType.EMBASSY) if policy.scope_q(u, Case)]
+    assert embassy_staff
+    for user in embassy_staff:
+        expected = {
+            c.pk
+            for c in Case.objects.select_related("person")
+            if c.owner_agency_id == user.agency_id
+            or (
+                c.person is not None
+                and c.person.nationality == user.agency.country
+                and (c.person_id, "share_embassy", user.agency_id) in active
+            )
+        }
+        assert set(policy.visible(user, Case).values_list("pk", flat=True)) == expected
+    assert any(policy.visible(u, Case).exclude(owner_agency_id=u.agency_id).exists() for u in embassy_staff)
+    assert verify_chain().problem is None
