@@ -59,8 +59,12 @@ def _english_outside_requests() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_main_menu() -> None:
-    """Each test starts with no cached menus: ids are reused once a test's rows are rolled back."""
+def _fresh_caches() -> None:
+    """Each test starts with no cached menus or figures: ids are reused once a test's rows are
+    rolled back, and a figure cached by one test is not another test's data."""
+    from django.core.cache import cache
+
     from himaya.core.templatetags import himaya
 
     himaya._menus.clear()
+    cache.clear()

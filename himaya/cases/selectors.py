@@ -17,6 +17,7 @@ from himaya.cases.models import Case, TimelineEntry
 from himaya.cases.rules import DECIDE, TRANSITION
 from himaya.clocks.business_calendar import BusinessCalendar, load_calendar
 from himaya.clocks.workflow import DECISION_EVENTS, Event, Stage, allowed_events
+from himaya.core.pagination import capped_count
 
 RG_CLOCK_STAGES = (Stage.RG_PENDING.value,)
 OVERVIEW_ROWS = 25  # rows per list on the coordinator overview
@@ -278,6 +279,6 @@ def my_work(*, actor: Any, limit: int = 5) -> dict[str, Any] | None:
         due_q = Q(stage__in=RG_CLOCK_STAGES, rg_due__gte=on, rg_due__lte=week_end) | Q(
             stage__in=CG_CLOCK_STAGES, cg_due__gte=on, cg_due__lte=week_end
         )
-        work["due_this_week"] = visible.filter(due_q).count()
-        work["overdue"] = visible.filter(overdue_q(on)).count()
+        work["due_this_week"] = capped_count(visible.filter(due_q))
+        work["overdue"] = capped_count(visible.filter(overdue_q(on)))
     return work

@@ -8,10 +8,37 @@ say "narrow the filters".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+
+COUNT_CAP = 1000  # dashboard figures stop counting here and read "1000+"
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    """A count that stopped at a cap: `more` says that more rows match. Prints "1000+" then, else
+    the number (plain digits, like every other figure on the pages); false when zero."""
+
+    value: int
+    more: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.value}+" if self.more else str(self.value)
+
+    def __bool__(self) -> bool:
+        return self.value > 0
+
+
+def capped_count(qs: QuerySet[Any], cap: int | None = None) -> CappedCount:
+    """Count the rows of `qs`, reading at most `cap + 1` of them (default COUNT_CAP): a dashboard's
+    figure whose work stays bounded however large the table grows."""
+    cap = COUNT_CAP if cap is None else cap
+    seen = int(qs.order_by().values("pk")[: cap + 1].count())
+    return CappedCount(min(seen, cap), seen > cap)
 
 
 class CappedPaginator(Paginator):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from himaya.access import policy
@@ -16,11 +18,14 @@ from himaya.accounts.models import User
 from himaya.accounts.roles import Role
 from himaya.agencies.models import Agency
 from himaya.audit.models import AuditEvent
+from himaya.core.pagination import CappedCount, capped_count
 from himaya.people import selectors as people_selectors
 from himaya.people.models import Gender, Person
 
 # Counts below this are shown as "<10": small groups could identify a person.
 SUPPRESSION_THRESHOLD = 10
+STATISTICS_CACHE_KEY = "himaya:dashboard:people-counts"
+STATISTICS_SECONDS = 300
 GRANT_DETAIL = re.compile(r"^grant:(\d+)$")
 PERSON_TYPE = Person._meta.label_lower
 
@@ -55,10 +60,27 @@ def _suppress(count: int) -> int | None:
     return count if count >= SUPPRESSION_THRESHOLD else None
 
 
-def _buckets(rows: QuerySet[Any], key: str) -> list[Bucket]:
+def _buckets(rows: Iterable[dict[str, Any]], key: str) -> list[Bucket]:
     buckets = [Bucket(key=row[key] or "", count=_suppress(row["n"])) for row in rows]
     # Largest first; suppressed groups last, in a fixed order so their sizes cannot be inferred.
     return sorted(buckets, key=lambda b: (b.count is None, -(b.count or 0), b.key))
+
+
+def _people_counts() -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The national counts behind the statistics card, shared by every viewer for
+    STATISTICS_SECONDS (five minutes): grouping every person grows with the register, and the
+    figures need not be fresher than that. Counts only: no record; labels and suppression are
+    applied on each call, in the viewer's language."""
+    counts = cache.get(STATISTICS_CACHE_KEY)
+    if counts is None:
+        people = Person.objects.all()
+        counts = (
+            people.count(),
+            list(people.values("nationality").annotate(n=Count("pk")).order_by()),
+            list(people.values("gender").annotate(n=Count("pk")).order_by()),
+        )
+        cache.set(STATISTICS_CACHE_KEY, counts, STATISTICS_SECONDS)
+    return counts  # type: ignore[no-any-return]
 
 
 def people_statistics(*, actor: Any) -> PeopleStatistics | None:
@@ -68,10 +90,7 @@ def people_statistics(*, actor: Any) -> PeopleStatistics | None:
     """
     if not policy.has_permission(actor, "statistics.view"):
         return None
-    people = Person.objects.all()
-    total = people.count()
-    by_nationality = people.values("nationality").annotate(n=Count("pk")).order_by()
-    by_gender = people.values("gender").annotate(n=Count("pk")).order_by()
+    total, by_nationality, by_gender = _people_counts()
     gender_labels = dict(Gender.choices)
     return PeopleStatistics(
         total=_suppress(total),
@@ -158,28 +177,21 @@ def admin_counts(*, actor: Any) -> AdminCounts | None:
     )
 
 
-def referral_counts(*, actor: Any) -> dict[str, int] | None:
-    """Open referrals in the agency's inbox (and how many are unanswered past their due time) and outbox."""
-    from django.db.models import Count, Q
-    from django.utils import timezone
-
+def referral_counts(*, actor: Any) -> dict[str, CappedCount] | None:
+    """Open referrals in the agency's inbox (and how many are unanswered past their due time) and
+    outbox; each count stops at COUNT_CAP ("1000+"), so the home page costs the same at any scale."""
     from himaya.referrals.models import OPEN_STATES, Referral, ReferralState
 
     if not any(r.q_for(actor) is not None for r in policy.rules_for(Referral, policy.VIEW)):
         return None
     now = timezone.now()
-    counts = (
-        policy.visible(actor, Referral)
-        .filter(state__in=OPEN_STATES)
-        .aggregate(
-            inbox=Count("pk", filter=Q(to_agency_id=actor.agency_id)),
-            inbox_overdue=Count(
-                "pk", filter=Q(to_agency_id=actor.agency_id, state=ReferralState.SENT, answer_due_at__lt=now)
-            ),
-            outbox=Count("pk", filter=Q(from_agency_id=actor.agency_id)),
-        )
-    )
-    return {k: int(v or 0) for k, v in counts.items()}
+    inbox = policy.visible(actor, Referral, within=Q(to_agency_id=actor.agency_id)).filter(state__in=OPEN_STATES)
+    outbox = policy.visible(actor, Referral, within=Q(from_agency_id=actor.agency_id)).filter(state__in=OPEN_STATES)
+    return {
+        "inbox": capped_count(inbox),
+        "inbox_overdue": capped_count(inbox.filter(state=ReferralState.SENT, answer_due_at__lt=now)),
+        "outbox": capped_count(outbox),
+    }
 
 
 def my_drafts(*, actor: Any, limit: int = 5) -> list[Any] | None:

@@ -176,7 +176,7 @@ def test_a_first_responder_finds_her_unfinished_intake_on_the_home_page(cast) ->
     assert 'id="card-drafts"' not in _client(cast.adam).get(reverse("dashboard:home")).content.decode()
 
 
-def test_the_referral_card_counts_the_agency_inbox_and_outbox(cast) -> None:
+def test_the_referral_card_counts_the_agency_inbox_and_outbox(cast, monkeypatch) -> None:
     from django.utils import timezone
 
     from himaya.cases.services import case_open
@@ -204,3 +204,30 @@ def test_the_referral_card_counts_the_agency_inbox_and_outbox(cast) -> None:
     police_home = _client(cast.pete).get(reverse("dashboard:home")).content.decode()
     assert 'id="referrals-inbox">0<' in police_home and 'id="referrals-outbox">0<' in police_home
     assert 'id="card-referrals"' not in _client(cast.adam).get(reverse("dashboard:home")).content.decode()
+
+    # The figures stop counting at the cap, so the home page costs the same at any scale.
+    from himaya.core import pagination
+
+    again = case_open(actor=cast.bob, person=person, category="abuse", channel="walk_in", occurred_at=timezone.now())
+    referral_send(actor=cast.bob, case=again, to_agency=shelter, service_type="shelter", urgency="normal", reason="")
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1)
+    assert 'id="referrals-inbox">1+<' in _client(cast.sheila).get(reverse("dashboard:home")).content.decode()
+    assert 'id="referrals-outbox">1+<' in _client(cast.bob).get(reverse("dashboard:home")).content.decode()
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    assert 'id="referrals-inbox">2<' in _client(cast.sheila).get(reverse("dashboard:home")).content.decode()
+
+
+def test_the_national_counts_are_grouped_once_for_every_viewer_and_labelled_in_theirs(
+    cast, django_assert_num_queries
+) -> None:
+    from himaya.dashboard.selectors import people_statistics
+
+    for i in range(11):
+        person_create(actor=cast.alice, given_name_latin=f"Maria{i}", nationality="PH", gender="Feminine")
+    first = people_statistics(actor=cast.adam)
+    assert first is not None and first.total == 11
+    person_create(actor=cast.alice, given_name_latin="Late", nationality="PH", gender="Feminine")
+    with django_assert_num_queries(0), translation.override("ar"):
+        again = people_statistics(actor=cast.carol)  # another viewer, within the five minutes
+    assert again is not None and again.total == 11
+    assert [b.key for b in first.by_gender] == ["Female"] and [b.key for b in again.by_gender] == ["أنثى"]
