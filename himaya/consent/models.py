@@ -40,7 +40,15 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["-recorded_at"]
-        indexes = [models.Index(fields=["person", "purpose"], name="consent_person_purpose_idx")]
+        indexes = [
+            models.Index(fields=["person", "purpose"], name="consent_person_purpose_idx"),
+            # The embassy rule's probe, one per row an embassy's page reads (consent/rules.py).
+            models.Index(
+                fields=["person", "recipient_agency"],
+                condition=models.Q(purpose=Purpose.SHARE_EMBASSY, given=True, withdrawn_at__isnull=True),
+                name="consent_embassy_share_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id}:{self.purpose}:{'yes' if self.given else 'no'}"
