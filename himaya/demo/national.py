@@ -595,6 +595,87 @@ def _case_history(
         previous = reached
 
 
+def _consents(
+    rng: random.Random,
+    world: World,
+    country: str,
+    person_id: int,
+    case_id: int,
+    at: dt.datetime,
+    now: dt.datetime,
+    responder_id: int,
+    agency_id: int,
+    consents: list[models.Model],
+    timeline: _Timeline,
+    events: list[PendingEvent],
+    ids: dict[type[models.Model], int],
+) -> tuple[bool, bool]:
+    """An adult's consents, as `consent_record` writes them (with timeline entries and audit events):
+    to referral to services and, where their country has an embassy here, to sharing with it (some
+    later withdrawn). Returns whether the case may be referred, and referred to the embassy."""
+    wishes: list[tuple[Purpose, int | None, bool]] = [
+        (Purpose.REFERRAL_TO_SERVICES, None, rng.random() < REFERRAL_CONSENT)
+    ]
+    if country in world.embassies:
+        wishes.append((Purpose.SHARE_EMBASSY, world.embassies[country][0].pk, rng.random() < EMBASSY_CONSENT))
+    refer_ok = embassy_ok = False
+    for n, (purpose, recipient, given) in enumerate(wishes):
+        recorded = at + dt.timedelta(minutes=10 + n)
+        withdrawn = (
+            min(now, recorded + dt.timedelta(days=rng.randint(5, 90)))
+            if given and purpose == Purpose.SHARE_EMBASSY and rng.random() < EMBASSY_WITHDRAWN
+            else None
+        )
+        consent_id = ids[Consent]
+        ids[Consent] += 1
+        consents.append(
+            Consent(
+                pk=consent_id,
+                person_id=person_id,
+                case_id=case_id,
+                purpose=purpose,
+                recipient_agency_id=recipient,
+                given=given,
+                explained_by_id=responder_id,
+                language=LANGUAGE.get(country, "en"),
+                interpreter_used=rng.random() < 0.6,
+                recorded_at=recorded,
+                withdrawn_at=withdrawn,
+                withdrawn_by_id=responder_id if withdrawn else None,
+            )
+        )
+        changes = [(recorded, "create", f"{purpose}:{'given' if given else 'refused'}", CONSENT_FIELDS)]
+        if withdrawn is not None:
+            changes.append((withdrawn, "withdraw", f"{purpose}:withdrawn", "withdrawn_at"))
+        for when, verb, summary, fields in changes:
+            timeline(
+                case_id,
+                when,
+                responder_id,
+                "consent",
+                summary=summary,
+                object_type="consent.consent",
+                object_id=str(consent_id),
+            )
+            events.append(
+                PendingEvent(
+                    when,
+                    responder_id,
+                    agency_id,
+                    f"consent.consent.{verb}",
+                    "consent.consent",
+                    str(consent_id),
+                    agency_id,
+                    fields,
+                )
+            )
+        if purpose == Purpose.REFERRAL_TO_SERVICES:
+            refer_ok = given
+        else:
+            embassy_ok = given and withdrawn is None
+    return refer_ok, embassy_ok
+
+
 def national_seed(
     *,
     actor: None = None,
@@ -803,76 +884,9 @@ def national_seed(
                 # Consent, recorded at the first interview (an anonymous notification is the refusal).
                 refer_ok, embassy_ok = is_child, False
                 if not is_child and stage != Stage.ANONYMOUS_NOTIFICATION:
-                    wishes: list[tuple[Purpose, int | None, bool]] = [
-                        (Purpose.REFERRAL_TO_SERVICES, None, rng.random() < REFERRAL_CONSENT)
-                    ]
-                    if country in world.embassies:
-                        wishes.append(
-                            (Purpose.SHARE_EMBASSY, world.embassies[country][0].pk, rng.random() < EMBASSY_CONSENT)
-                        )
-                    for n, (purpose, recipient, given) in enumerate(wishes):
-                        recorded = at + dt.timedelta(minutes=10 + n)
-                        withdrawn = (
-                            min(now, recorded + dt.timedelta(days=rng.randint(5, 90)))
-                            if given and purpose == Purpose.SHARE_EMBASSY and rng.random() < EMBASSY_WITHDRAWN
-                            else None
-                        )
-                        consent_id = ids[Consent]
-                        ids[Consent] += 1
-                        consents.append(
-                            Consent(
-                                pk=consent_id,
-                                person_id=pid,
-                                case_id=cid,
-                                purpose=purpose,
-                                recipient_agency_id=recipient,
-                                given=given,
-                                explained_by_id=responder.pk,
-                                language=LANGUAGE.get(country, "en"),
-                                interpreter_used=rng.random() < 0.6,
-                                recorded_at=recorded,
-                                withdrawn_at=withdrawn,
-                                withdrawn_by_id=responder.pk if withdrawn else None,
-                            )
-                        )
-                        timeline(
-                            cid,
-                            recorded,
-                            responder.pk,
-                            "consent",
-                            summary=f"{purpose}:{'given' if given else 'refused'}",
-                            object_type="consent.consent",
-                            object_id=str(consent_id),
-                        )
-                        changes = [(recorded, "create", CONSENT_FIELDS)]
-                        if withdrawn is not None:
-                            timeline(
-                                cid,
-                                withdrawn,
-                                responder.pk,
-                                "consent",
-                                summary=f"{purpose}:withdrawn",
-                                object_type="consent.consent",
-                                object_id=str(consent_id),
-                            )
-                            changes.append((withdrawn, "withdraw", "withdrawn_at"))
-                        for when, verb, fields in changes:
-                            events.append(
-                                PendingEvent(
-                                    when,
-                                    responder.pk,
-                                    agency.pk,
-                                    f"consent.consent.{verb}",
-                                    "consent.consent",
-                                    str(consent_id),
-                                    agency.pk,
-                                    fields,
-                                )
-                            )
-                        if purpose == Purpose.REFERRAL_TO_SERVICES:
-                            refer_ok = given
-                        else:
-                            embassy_ok = given and withdrawn is None
+                    refer_ok, embassy_ok = _consents(
+                        rng, world, country, pid, cid, at, now, responder.pk, agency.pk, consents, timeline, events, ids
+                    )
                 # 1..2*mean-1 referrals (mean REFERRALS_PER_CASE), only with consent to refer (children:
                 # no consent gate); never to the case's own agency; to the embassy only with consent.
                 count = rng.randint(1, int(REFERRALS_PER_CASE * 2) - 1) if refer_ok else 0
