@@ -66,7 +66,7 @@ def embassy_sees_its_nationals_cases_with_consent(actor: Any) -> Q | None:
     country = _embassy_country(actor)
     if country is None:
         return None
-    # The nationality is checked inside the EXISTS (on the consent's person), not through a join
+    # The nationality is checked inside the subquery (on the consent's person), not through a join
     # of every case to its person: on national data the join made PostgreSQL read all people.
     consents = _active_embassy_consents(actor).filter(person_id=OuterRef("person_id"), person__nationality=country)
     return _has_consent(consents)
