@@ -148,6 +148,8 @@ class Case(models.Model):
             models.Index(fields=["stage", "cg_due"], name="case_stage_cg_due_idx"),
             # The case list: an agency's newest cases first.
             models.Index(fields=["owner_agency", "-created_at", "-id"], name="case_agency_newest_idx"),
+            # The home page's "my cases" (assigned to me, most recently changed first).
+            models.Index(fields=["assigned_to", "-updated_at", "-id"], name="case_assignee_recent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -66,6 +66,13 @@ class Person(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # The people list, newest first: an agency's own (most staff), and anyone's for scopes that
+        # are a union (an embassy's own agency or its consenting nationals). Without them the list
+        # sorted every visible person (0.35-0.9 s with 900,000 people loaded).
+        indexes = [
+            models.Index(fields=["owner_agency", "-created_at", "-id"], name="person_agency_newest_idx"),
+            models.Index(fields=["-created_at", "-id"], name="person_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"P-{self.pk:06d}" if self.pk else "P-new"
