@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from himaya.access import policy
 from himaya.core.fields import blind_index_for
@@ -17,14 +17,28 @@ def person_list(
     """People the actor may see, optionally narrowed by exact document number (any of the person's
     documents), phone or name (in either script, or an alias), all through blind indexes."""
     qs = policy.visible(actor, Person)
+    # Each search is the union of index lookups (one per place the value may be kept), then the
+    # scope: written as OR, PostgreSQL could not use the indexes under it and read every visible
+    # person (0.3-0.7 s with 1.1 million people loaded; the union: under a millisecond).
     if document:
         index = blind_index_for(Person, "document_number_index", document) or "-"
-        holders = IdentityDocument.objects.filter(number_index=index).values("person_id")
-        qs = qs.filter(Q(document_number_index=index) | Q(pk__in=holders))
+        qs = qs.filter(
+            pk__in=Person.objects.filter(document_number_index=index)
+            .order_by()
+            .values("pk")
+            .union(IdentityDocument.objects.filter(number_index=index).order_by().values("person_id"))
+        )
     if name:
         index = blind_index_for(Person, "name_latin_index", name) or "-"
-        known_as = PersonAlias.objects.filter(name_index=index).values("person_id")
-        qs = qs.filter(Q(name_latin_index=index) | Q(name_arabic_index=index) | Q(pk__in=known_as))
+        qs = qs.filter(
+            pk__in=Person.objects.filter(name_latin_index=index)
+            .order_by()
+            .values("pk")
+            .union(
+                Person.objects.filter(name_arabic_index=index).order_by().values("pk"),
+                PersonAlias.objects.filter(name_index=index).order_by().values("person_id"),
+            )
+        )
     if phone:
         qs = qs.filter(phone_index=blind_index_for(Person, "phone_index", phone) or "-")
     if nationality:
