@@ -37,8 +37,8 @@ from himaya.assistance.rules import CARE_ROLES, NON_REMOVAL_CHECK, REPORTS
 from himaya.audit.services import audit_record
 from himaya.cases.models import Case
 from himaya.clocks.workflow import Stage
-from himaya.core.fields import blind_index_for
-from himaya.people.models import IdentityDocument, Person
+from himaya.people.models import Person
+from himaya.people.selectors import document_holders
 
 
 def today() -> dt.date:
@@ -282,11 +282,7 @@ def non_removal_check(*, actor: Any, document: str) -> list[NonRemoval]:
         audit_record(actor=actor if policy.is_active_actor(actor) else None, action=NON_REMOVAL_CHECK, outcome="denied")
         raise Http404(_("Not found."))
     document = (document or "").strip()
-    index = blind_index_for(Person, "document_number_index", document) or "-"
-    holders = IdentityDocument.objects.filter(number_index=index).values("person_id")
-    from django.db.models import Q
-
-    people = list(Person.objects.filter(Q(document_number_index=index) | Q(pk__in=holders)).order_by("pk")[:5])
+    people = list(Person.objects.filter(pk__in=document_holders(document)).order_by("pk")[:5])
     out: list[NonRemoval] = []
     for person in people:
         cases = list(Case.objects.filter(person=person, stage__in=NON_REMOVAL_STAGES))

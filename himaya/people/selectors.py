@@ -21,13 +21,7 @@ def person_list(
     # scope: written as OR, PostgreSQL could not use the indexes under it and read every visible
     # person (0.3-0.7 s with 1.1 million people loaded; the union: under a millisecond).
     if document:
-        index = blind_index_for(Person, "document_number_index", document) or "-"
-        qs = qs.filter(
-            pk__in=Person.objects.filter(document_number_index=index)
-            .order_by()
-            .values("pk")
-            .union(IdentityDocument.objects.filter(number_index=index).order_by().values("person_id"))
-        )
+        qs = qs.filter(pk__in=document_holders(document))
     if name:
         index = blind_index_for(Person, "name_latin_index", name) or "-"
         qs = qs.filter(
@@ -44,6 +38,18 @@ def person_list(
     if nationality:
         qs = qs.filter(nationality=nationality.upper())
     return qs.order_by("-created_at", "-pk")
+
+
+def document_holders(document: str) -> QuerySet[Any]:
+    """Ids of the people who hold this document number, on their record or among their identity
+    documents (exact match through the blind indexes; no scope: callers apply theirs)."""
+    index = blind_index_for(Person, "document_number_index", document) or "-"
+    return (
+        Person.objects.filter(document_number_index=index)
+        .order_by()
+        .values("pk")
+        .union(IdentityDocument.objects.filter(number_index=index).order_by().values("person_id"))
+    )
 
 
 def person_get(*, actor: Any, pk: Any) -> Person:
