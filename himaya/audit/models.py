@@ -20,13 +20,13 @@ class Outcome(models.TextChoices):
 class AuditEvent(models.Model):
     seq = models.BigIntegerField(unique=True)
     occurred_at = models.DateTimeField(db_index=True)
-    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    actor_agency_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_agency_id = models.BigIntegerField(null=True, blank=True)
     action = models.CharField(max_length=64, db_index=True)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     # The agency that owns the object, so it can see who opened its records (break-glass).
-    owner_agency_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    owner_agency_id = models.BigIntegerField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     fields = models.TextField(blank=True, help_text="Comma-separated names of the fields involved")
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.OK)
@@ -36,7 +36,18 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        # The log is browsed newest first, a page at a time (keyset on seq): each filter an auditor
+        # uses has an index that yields its events in that order, so a page reads about a page of
+        # rows however long the log. With one-column indexes PostgreSQL walked the whole log for a
+        # rare value (9 million events: a staff member's events 6 s, the denied ones 63 s).
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["actor_id", "-seq"], name="audit_actor_seq_idx"),
+            models.Index(fields=["actor_agency_id", "-seq"], name="audit_actor_agency_seq_idx"),
+            models.Index(fields=["owner_agency_id", "-seq"], name="audit_owner_agency_seq_idx"),
+            # Denied and failed attempts: few, and what an auditor looks for first.
+            models.Index(fields=["-seq"], condition=~models.Q(outcome=Outcome.OK), name="audit_exception_seq_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
