@@ -47,17 +47,18 @@ class CappedPaginator(Paginator):
         self.cap = cap
 
     @cached_property
-    def _bounded_count(self) -> int:
-        qs = self.object_list
-        if hasattr(qs, "order_by") and hasattr(qs, "values"):
-            return int(qs.order_by().values("pk")[: self.cap + 1].count())
-        return len(qs[: self.cap + 1])
+    def _counted(self) -> CappedCount:
+        qs: Any = self.object_list
+        if isinstance(qs, QuerySet):
+            return capped_count(qs, self.cap)
+        seen = len(qs[: self.cap + 1])
+        return CappedCount(min(seen, self.cap), seen > self.cap)
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
-        return min(self._bounded_count, self.cap)
+        return self._counted.value
 
     @property
     def capped(self) -> bool:
         """More rows match than are offered."""
-        return self._bounded_count > self.cap
+        return self._counted.more
