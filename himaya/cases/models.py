@@ -135,6 +135,10 @@ class Case(models.Model):
     rg_escalated_due = models.DateField(null=True, blank=True)
     cg_escalated_due = models.DateField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The person's nationality while they have an active consent to share with an embassy, else '':
+    # the embassy rule's indexed pre-filter, kept in step by himaya.consent.sharing. The rule still
+    # checks the consent itself, so a stale value can only hide a case, never show it.
+    embassy_share_country = models.CharField(max_length=2, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -150,6 +154,17 @@ class Case(models.Model):
             models.Index(fields=["owner_agency", "-created_at", "-id"], name="case_agency_newest_idx"),
             # The home page's "my cases" (assigned to me, most recently changed first).
             models.Index(fields=["assigned_to", "-updated_at", "-id"], name="case_assignee_recent_idx"),
+            # An embassy's list of its consenting nationals' cases: newest first, and per stage.
+            models.Index(
+                fields=["embassy_share_country", "-created_at", "-id"],
+                name="case_embassy_newest_idx",
+                condition=~models.Q(embassy_share_country=""),
+            ),
+            models.Index(
+                fields=["embassy_share_country", "stage"],
+                name="case_embassy_stage_idx",
+                condition=~models.Q(embassy_share_country=""),
+            ),
         ]
 
     def __str__(self) -> str:

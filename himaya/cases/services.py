@@ -31,6 +31,7 @@ from himaya.cases.models import (
 )
 from himaya.clocks.workflow import DECISION_EVENTS, Event, Facts, Stage, TransitionRefused, apply
 from himaya.clocks.workflow import Actor as WorkflowActor
+from himaya.consent.sharing import embassy_share_sync
 from himaya.people.models import Person
 
 
@@ -122,6 +123,7 @@ def case_open(
                     medical_urgent=medical_urgent,
                     child_present=child_present,
                 )
+                embassy_share_sync(case.person_id)
                 CaseExploitation.objects.bulk_create([CaseExploitation(case=case, type=t) for t in types])
                 encounter = Encounter.objects.create(
                     case=case,

@@ -3,7 +3,8 @@
 - Embassy staff see a person (and that person's cases) only when the person's nationality is the
   embassy's country AND an active `share_embassy` consent names that embassy or no recipient.
   The rules are subqueries on Consent, evaluated on every request: withdrawing the consent revokes
-  the embassy's access from the next request.
+  the embassy's access from the next request. On cases the subquery runs only on the rows that
+  `Case.embassy_share_country` pre-selects (see himaya.consent.sharing).
 - Consent records are visible to whoever may see the person, and changeable (withdrawn) by
   whoever may change the person.
 """
@@ -36,8 +37,10 @@ def _embassy_country(actor: Any) -> str | None:
 
 
 def _active_embassy_consents(actor: Any) -> QuerySet[Consent]:
-    return Consent.objects.filter(purpose=Purpose.SHARE_EMBASSY, given=True, withdrawn_at__isnull=True).filter(
-        Q(recipient_agency_id=actor.agency_id) | Q(recipient_agency__isnull=True)
+    return (
+        Consent.objects.order_by()
+        .filter(purpose=Purpose.SHARE_EMBASSY, given=True, withdrawn_at__isnull=True)
+        .filter(Q(recipient_agency_id=actor.agency_id) | Q(recipient_agency__isnull=True))
     )
 
 
@@ -66,10 +69,12 @@ def embassy_sees_its_nationals_cases_with_consent(actor: Any) -> Q | None:
     country = _embassy_country(actor)
     if country is None:
         return None
-    # The nationality is checked inside the subquery (on the consent's person), not through a join
-    # of every case to its person: on national data the join made PostgreSQL read all people.
+    # `embassy_share_country` (himaya.consent.sharing) narrows the rows to the consenting nationals'
+    # cases off a partial index; the consent itself is still checked on each of them. The
+    # nationality is checked inside the subquery (on the consent's person), not through a join of
+    # every case to its person: on national data the join made PostgreSQL read all people.
     consents = _active_embassy_consents(actor).filter(person_id=OuterRef("person_id"), person__nationality=country)
-    return _has_consent(consents)
+    return Q(embassy_share_country=country) & _has_consent(consents)
 
 
 @rule(Consent, VIEW)

@@ -18,6 +18,7 @@ from himaya.audit.services import audit_record
 from himaya.cases.models import Case
 from himaya.cases.services import timeline_add
 from himaya.consent.models import Consent, Purpose
+from himaya.consent.sharing import embassy_share_sync
 from himaya.people.models import Person
 
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
@@ -87,6 +88,8 @@ def consent_record(
             recorded_at=now,
             retention_until=retention_until,
         )
+        if purpose == Purpose.SHARE_EMBASSY:
+            embassy_share_sync(person.pk)
         if case is not None:
             timeline_add(
                 case=case,
@@ -121,6 +124,8 @@ def consent_withdraw(*, actor: Any, consent: Consent) -> Consent:
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_by = actor
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        if consent.purpose == Purpose.SHARE_EMBASSY:
+            embassy_share_sync(consent.person_id)
         if consent.case is not None:
             timeline_add(
                 case=consent.case, actor=actor, kind="consent", summary=f"{consent.purpose}:withdrawn", obj=consent

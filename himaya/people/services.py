@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from himaya.access import policy
 from himaya.audit.services import audit_record
+from himaya.consent.sharing import embassy_share_sync
 from himaya.core import normalise
 from himaya.people.models import DocumentType, IdentityDocument, Person, PersonAlias
 
@@ -134,6 +135,8 @@ def person_update(*, actor: Any, person: Person, **values: Any) -> Person:
     person.full_clean()
     with transaction.atomic():
         person.save()
+        if "nationality" in changed:
+            embassy_share_sync(person.pk)  # which embassy may see the person's cases
         audit_record(actor=actor, action="people.person.update", obj=person, fields=changed)
     return person
 

@@ -243,3 +243,55 @@ def test_the_api_lists_records_and_withdraws(cast, client, bearer, national_case
     again = client.post(withdraw, **bob)
     assert again.status_code == 400
     assert Person.objects.filter(pk=case.person_id).exists()
+
+
+# --- Case.embassy_share_country, the embassy rule's pre-filter (himaya.consent.sharing) -----------
+def _shared(case: Case) -> str:
+    return Case.objects.values_list("embassy_share_country", flat=True).get(pk=case.pk)
+
+
+def test_the_case_carries_the_embassy_share_only_while_a_consent_is_active(cast, national_case) -> None:
+    case = national_case("IN")
+    assert _shared(case) == ""
+    share_with_embassy(cast, case, given=False)
+    assert _shared(case) == ""
+    consent = share_with_embassy(cast, case, recipient=cast.agencies["embassy_in"])
+    assert _shared(case) == "IN"
+    consent_record(actor=cast.bob, person=case.person, purpose=Purpose.REFERRAL_TO_SERVICES, given=True, language="hi")
+    assert _shared(case) == "IN"
+    consent_withdraw(actor=cast.bob, consent=consent)
+    assert _shared(case) == ""
+    assert not policy.visible(cast.emil, Case).filter(pk=case.pk).exists()
+
+
+def test_a_new_case_and_a_new_nationality_follow_the_persons_consent(cast, national_case) -> None:
+    from himaya.cases.services import case_open
+    from himaya.people.services import person_update
+
+    first = national_case("IN")
+    share_with_embassy(cast, first, recipient=None)
+    second = case_open(
+        actor=cast.alice, person=first.person, category="abuse", channel="hotline", occurred_at=first.created_at
+    )
+    assert _shared(second) == "IN"
+    assert set(policy.visible(cast.emil, Case).values_list("pk", flat=True)) >= {first.pk, second.pk}
+    person_update(actor=cast.alice, person=first.person, nationality="PH")
+    assert (_shared(first), _shared(second)) == ("PH", "PH")
+    assert not policy.visible(cast.emil, Case).filter(pk__in=[first.pk, second.pk]).exists()
+
+
+def test_a_stale_pre_filter_never_shows_a_case_and_the_rebuild_mends_it(cast, national_case) -> None:
+    from himaya.consent.sharing import embassy_share_rebuild
+
+    hidden, shown = national_case("IN"), national_case("IN")
+    consent = share_with_embassy(cast, shown, recipient=None)
+    # As if a write had bypassed the services: the column says shared, no consent does.
+    Case.objects.filter(pk=hidden.pk).update(embassy_share_country="IN")
+    assert not policy.can(cast.emil, policy.VIEW, hidden)
+    assert not policy.visible(cast.emil, Case).filter(pk=hidden.pk).exists()
+    # And the other way round: the consent was withdrawn behind the column's back.
+    Consent.objects.filter(pk=consent.pk).update(withdrawn_at=consent.recorded_at)
+    assert not policy.visible(cast.emil, Case).filter(pk=shown.pk).exists()
+    assert embassy_share_rebuild() == 2
+    assert (_shared(hidden), _shared(shown)) == ("", "")
+    assert embassy_share_rebuild() == 0

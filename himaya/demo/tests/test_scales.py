@@ -116,6 +116,7 @@ def test_national_consents_gate_the_referrals_and_the_embassies_view() -> None:
     from himaya.access import policy
     from himaya.accounts.models import User
     from himaya.agencies.models import AgencyType
+    from himaya.consent.sharing import embassy_share_rebuild
 
     national_seed(persons=600, progress=io.StringIO(), batch=250)
     consents = list(Consent.objects.all())
@@ -146,4 +147,7 @@ def test_national_consents_gate_the_referrals_and_the_embassies_view() -> None:
         }
         assert set(policy.visible(user, Case).values_list("pk", flat=True)) == expected
     assert any(policy.visible(u, Case).exclude(owner_agency_id=u.agency_id).exists() for u in embassy_staff)
+    # The embassy rule's pre-filter is loaded as the consent services keep it.
+    assert embassy_share_rebuild() == 0
+    assert Case.objects.exclude(embassy_share_country="").exists()
     assert verify_chain().problem is None
