@@ -226,31 +226,34 @@ def overview(*, actor: Any, on: dt.date | None = None) -> dict[str, Any]:
     # The most pressing few of each list; the case list (filter "overdue") has the rest.
     due, more_due = _first_due(qs, OVERVIEW_ROWS, gte=on, lte=on + dt.timedelta(days=7))
     overdue, more_overdue = _first_due(qs, OVERVIEW_ROWS, lt=overdue_cutoff(on))
+    # Both lists' rows in one query (a case may be in neither any more: then it is left out).
+    rows = {c.pk: c for c in qs.filter(pk__in=[pk for _, pk in due + overdue]).select_related("owner_agency")}
     return {
         "counts": counts,
         "counted_at": counted_at,
-        "due_this_week": due,
+        "due_this_week": [rows[pk] for _, pk in due if pk in rows],
         "more_due": more_due,
-        "overdue": overdue,
+        "overdue": [rows[pk] for _, pk in overdue if pk in rows],
         "more_overdue": more_overdue,
     }
 
 
-def _first_due(qs: QuerySet[Case], limit: int, **bounds: dt.date) -> tuple[list[Case], bool]:
-    """The `limit` cases of `qs` whose decision falls due first, with the due date within `bounds`
-    (`lt`, `gte`, `lte`), and whether there are more.
+def _first_due(qs: QuerySet[Case], limit: int, **bounds: dt.date) -> tuple[list[tuple[dt.date, int]], bool]:
+    """The (due date, pk) of the `limit` cases of `qs` whose decision falls due first, with the due
+    date within `bounds` (`lt`, `gte`, `lte`), and whether there are more.
 
     One query per clock stage, each read in due-date order off the (stage, due date) index and cut
     at `limit + 1`, then merged: one query over all clock stages had to fetch and sort every match
-    (at national scale tens of thousands of overdue decisions) to show the first 25."""
-    found: list[tuple[dt.date, int, Case]] = []
+    (at national scale tens of thousands of overdue decisions) to show the first 25. Only the keys
+    are read here (no model instances for the rows the merge drops)."""
+    found: list[tuple[dt.date, int]] = []
     for stages, field in ((RG_CLOCK_STAGES, "rg_due"), (CG_CLOCK_STAGES, "cg_due")):
         lookups = {f"{field}__{op}": day for op, day in bounds.items()}
         for stage in stages:
-            rows = qs.filter(stage=stage, **lookups).select_related("owner_agency").order_by(field, "pk")
-            found.extend((getattr(case, field), case.pk, case) for case in rows[: limit + 1])
-    found.sort(key=lambda row: (row[0], row[1]))
-    return [case for _, _, case in found[:limit]], len(found) > limit
+            keys = qs.filter(stage=stage, **lookups).order_by(field, "pk").values_list(field, "pk")
+            found.extend(keys[: limit + 1])
+    found.sort()
+    return found[:limit], len(found) > limit
 
 
 def decision_due(case: Case) -> dt.date | None:
