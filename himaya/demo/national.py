@@ -797,33 +797,32 @@ def national_seed(
                     Stage.ANONYMOUS_NOTIFICATION,
                 )
                 opened = at.date()
-                cases.append(
-                    Case(
-                        pk=cid,
-                        reference=f"C-{at.year}-{case_numbers[at.year]:06d}",
-                        person_id=None if stage == Stage.ANONYMOUS_NOTIFICATION else pid,
-                        owner_agency_id=agency.pk,
-                        created_by_id=responder.pk,
-                        assigned_to_id=worker.pk,
-                        stage=stage.value,
-                        status=CaseStatus.CLOSED if closed else CaseStatus.ACTIVE,
-                        category=category,
-                        is_child=is_child,
-                        industry=_pick(rng, INDUSTRY),
-                        safety_risk=rng.random() < 0.08,
-                        medical_urgent=rng.random() < 0.05,
-                        child_present=rng.random() < 0.03,
-                        referred_on=opened + dt.timedelta(days=3) if referred else None,
-                        rg_due=opened + dt.timedelta(days=10) if referred else None,
-                        recovery_ends=opened + dt.timedelta(days=60)
-                        if stage in (Stage.RECOVERY_PERIOD, Stage.CG_PENDING, Stage.PROTECTION_ASSISTANCE)
-                        else None,
-                        closure_reason="Case resolved." if closed else "",
-                        closed_at=min(now, at + dt.timedelta(days=rng.randint(20, 200))) if closed else None,
-                        created_at=at,
-                        updated_at=at,
-                    )
+                case = Case(
+                    pk=cid,
+                    reference=f"C-{at.year}-{case_numbers[at.year]:06d}",
+                    person_id=None if stage == Stage.ANONYMOUS_NOTIFICATION else pid,
+                    owner_agency_id=agency.pk,
+                    created_by_id=responder.pk,
+                    assigned_to_id=worker.pk,
+                    stage=stage.value,
+                    status=CaseStatus.CLOSED if closed else CaseStatus.ACTIVE,
+                    category=category,
+                    is_child=is_child,
+                    industry=_pick(rng, INDUSTRY),
+                    safety_risk=rng.random() < 0.08,
+                    medical_urgent=rng.random() < 0.05,
+                    child_present=rng.random() < 0.03,
+                    referred_on=opened + dt.timedelta(days=3) if referred else None,
+                    rg_due=opened + dt.timedelta(days=10) if referred else None,
+                    recovery_ends=opened + dt.timedelta(days=60)
+                    if stage in (Stage.RECOVERY_PERIOD, Stage.CG_PENDING, Stage.PROTECTION_ASSISTANCE)
+                    else None,
+                    closure_reason="Case resolved." if closed else "",
+                    closed_at=min(now, at + dt.timedelta(days=rng.randint(20, 200))) if closed else None,
+                    created_at=at,
+                    updated_at=at,
                 )
+                cases.append(case)
                 types = {_pick(rng, EXPLOITATION)}
                 if category == Category.TRAFFICKING_SUSPICION and rng.random() < 0.3:
                     types.add(_pick(rng, EXPLOITATION))
@@ -888,7 +887,7 @@ def national_seed(
                         rng, world, country, pid, cid, at, now, responder.pk, agency.pk, consents, timeline, events, ids
                     )
                     # As himaya.consent.sharing keeps it (one case per person here).
-                    cases[-1].embassy_share_country = country if embassy_ok else ""
+                    case.embassy_share_country = country if embassy_ok else ""
                 # 1..2*mean-1 referrals (mean REFERRALS_PER_CASE), only with consent to refer (children:
                 # no consent gate); never to the case's own agency; to the embassy only with consent.
                 count = rng.randint(1, int(REFERRALS_PER_CASE * 2) - 1) if refer_ok else 0
