@@ -113,6 +113,15 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     may_decide = selectors.may_decide(actor=actor, case=case)
     may_change = policy.can(actor, "transition", case)
     staff = selectors.assignable_staff(actor=actor, case=case) if may_change else []
+    shows_decision = may_decide and case.stage in (
+        Stage.RG_PENDING,
+        Stage.RECOVERY_PERIOD,
+        Stage.CG_PENDING,
+        Stage.RECONSIDERATION,
+    )
+    may_note = may_change or may_decide
+    may_reconsider = selectors.may_request_reconsideration(actor=actor, case=case)
+    # Forms only for the sections the page shows this actor.
     return {
         "case": case,
         "stage_label": stage_label(case.stage),
@@ -126,16 +135,20 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
             for e in entries
         ],
         "events": [(e.value, labels.get(e.value, e.value)) for e in selectors.available_events(actor=actor, case=case)],
-        "may_decide": may_decide
-        and case.stage in (Stage.RG_PENDING, Stage.RECOVERY_PERIOD, Stage.CG_PENDING, Stage.RECONSIDERATION),
-        "may_note": may_change or may_decide,
-        "may_reconsider": selectors.may_request_reconsideration(actor=actor, case=case),
+        "may_decide": shows_decision,
+        "may_note": may_note,
+        "may_reconsider": may_reconsider,
         "may_work": policy.can(actor, policy.CHANGE, case),
         "decisions": list(Decision.objects.filter(case=case).select_related("decided_by")),
         "decision_form": forms.get("decision_form")
-        or DecisionForm(initial={"kind": _default_kind(case), "deciding_org": _deciding_org_for(actor)}),
-        "note_form": forms.get("note_form") or NoteForm(),
-        "reconsideration_form": forms.get("reconsideration_form") or ReconsiderationForm(),
+        or (
+            DecisionForm(initial={"kind": _default_kind(case), "deciding_org": _deciding_org_for(actor)})
+            if shows_decision
+            else None
+        ),
+        "note_form": forms.get("note_form") or (NoteForm() if may_note else None),
+        "reconsideration_form": forms.get("reconsideration_form")
+        or (ReconsiderationForm() if may_reconsider else None),
         "transition_error": forms.get("transition_error"),
         "assign_form": forms.get("assign_form")
         or (AssignForm(staff=staff, initial={"assigned_to": case.assigned_to_id}) if staff else None),

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from himaya.core.html import format_html, format_html_join
 
 register = template.Library()
 

@@ -20,10 +20,10 @@ import pycountry
 from django import template
 from django.template.loader import get_template
 from django.utils import formats, timezone, translation
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from himaya.access import policy
+from himaya.core.html import format_html
 
 register = template.Library()
 

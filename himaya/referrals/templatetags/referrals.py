@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from himaya.core.html import format_html, format_html_join
 
 register = template.Library()
 
