@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,11 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from himaya.access import policy
+from himaya.core.pagination import CappedPaginator
 from himaya.people import selectors, services
 from himaya.people.forms import AliasForm, DocumentForm, PersonForm, PersonSearchForm
 from himaya.people.models import Person
 
 PAGE_SIZE = 25
+LIST_CAP = 1000  # capped pagination: search beyond the newest 1000 people
 
 
 def _require_people_pages(actor: object) -> None:
@@ -38,7 +39,8 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         phone = form.cleaned_data["phone"].strip()
         name = form.cleaned_data["name"].strip()
     qs = selectors.person_list(actor=actor, document=document, phone=phone, name=name)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(qs, PAGE_SIZE, cap=LIST_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     policy.audit_list(actor, Person, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -48,6 +50,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "capped": paginator.capped,
             "searching": bool(document or phone or name),
             "query": query.urlencode(),
             "can_create": policy.can_create(actor, Person),

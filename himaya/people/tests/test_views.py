@@ -74,6 +74,19 @@ def test_the_list_audits_the_ids_it_shows_and_never_the_values(cast) -> None:
     assert "document_number" in event.fields
 
 
+def test_the_list_stops_counting_at_its_cap_and_says_to_search(cast, monkeypatch) -> None:
+    from himaya.people import views
+
+    monkeypatch.setattr(views, "LIST_CAP", 2)
+    people = [person_create(actor=cast.alice, given_name_latin=name) for name in ("Ana", "Bea", "Cruz")]
+    response = _client(cast.bob).get(reverse("people:list"))
+    assert list(response.context["page"].object_list) == [people[2], people[1]]  # the newest two
+    assert b'id="people-capped"' in response.content
+    response = _client(cast.bob).get(reverse("people:list"), {"name": "Ana"})
+    assert list(response.context["page"].object_list) == [people[0]]
+    assert b'id="people-capped"' not in response.content
+
+
 def test_opening_a_record_is_audited_as_a_read(cast) -> None:
     person = person_create(actor=cast.alice, given_name_latin="Maria")
     response = _client(cast.bob).get(reverse("people:detail", args=[person.pk]))
