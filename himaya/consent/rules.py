@@ -61,7 +61,10 @@ def embassy_sees_its_nationals_with_consent(actor: Any) -> Q | None:
     country = _embassy_country(actor)
     if country is None:
         return None
-    return Q(nationality=country) & _has_consent(_active_embassy_consents(actor).filter(person_id=OuterRef("pk")))
+    # `embassy_share_country` (himaya.consent.sharing) narrows the register to the consenting
+    # nationals off a partial index; nationality and consent are still checked on each of them.
+    consents = _active_embassy_consents(actor).filter(person_id=OuterRef("pk"))
+    return Q(embassy_share_country=country, nationality=country) & _has_consent(consents)
 
 
 @rule(Case, VIEW, roles=EMBASSY_ROLES)

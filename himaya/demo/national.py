@@ -887,7 +887,7 @@ def national_seed(
                         rng, world, country, pid, cid, at, now, responder.pk, agency.pk, consents, timeline, events, ids
                     )
                     # As himaya.consent.sharing keeps it (one case per person here).
-                    case.embassy_share_country = country if embassy_ok else ""
+                    case.embassy_share_country = person.embassy_share_country = country if embassy_ok else ""
                 # 1..2*mean-1 referrals (mean REFERRALS_PER_CASE), only with consent to refer (children:
                 # no consent gate); never to the case's own agency; to the embassy only with consent.
                 count = rng.randint(1, int(REFERRALS_PER_CASE * 2) - 1) if refer_ok else 0

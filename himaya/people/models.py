@@ -61,6 +61,10 @@ class Person(models.Model):
     # Exact-name search: one index per script, so cross-script resolution can be added later.
     name_latin_index = BlindIndexField(source="full_name_latin", normaliser="text")
     name_arabic_index = BlindIndexField(source="full_name_arabic", normaliser="text")
+    # The nationality while the person has an active consent to share with an embassy, else '':
+    # the embassy rule's indexed pre-filter, kept in step by himaya.consent.sharing. The rule still
+    # checks the nationality and the consent itself, so a stale value can only hide a person.
+    embassy_share_country = models.CharField(max_length=2, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -72,6 +76,12 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["owner_agency", "-created_at", "-id"], name="person_agency_newest_idx"),
             models.Index(fields=["-created_at", "-id"], name="person_newest_idx"),
+            # An embassy's consenting nationals, newest first (and counted) without reading everyone.
+            models.Index(
+                fields=["embassy_share_country", "-created_at", "-id"],
+                name="person_embassy_newest_idx",
+                condition=~models.Q(embassy_share_country=""),
+            ),
         ]
 
     def __str__(self) -> str:

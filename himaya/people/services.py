@@ -135,8 +135,9 @@ def person_update(*, actor: Any, person: Person, **values: Any) -> Person:
     person.full_clean()
     with transaction.atomic():
         person.save()
-        if "nationality" in changed:
-            embassy_share_sync(person.pk)  # which embassy may see the person's cases
+        # Which embassy may see the person and their cases (and the save above wrote this object's
+        # copy of the pre-filter, which a consent recorded since it was loaded may have changed).
+        embassy_share_sync(person.pk)
         audit_record(actor=actor, action="people.person.update", obj=person, fields=changed)
     return person
 

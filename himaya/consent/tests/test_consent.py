@@ -250,18 +250,24 @@ def _shared(case: Case) -> str:
     return Case.objects.values_list("embassy_share_country", flat=True).get(pk=case.pk)
 
 
+def _person_shared(case: Case) -> str:
+    return Person.objects.values_list("embassy_share_country", flat=True).get(pk=case.person_id)
+
+
 def test_the_case_carries_the_embassy_share_only_while_a_consent_is_active(cast, national_case) -> None:
     case = national_case("IN")
     assert _shared(case) == ""
     share_with_embassy(cast, case, given=False)
     assert _shared(case) == ""
     consent = share_with_embassy(cast, case, recipient=cast.agencies["embassy_in"])
-    assert _shared(case) == "IN"
+    assert (_shared(case), _person_shared(case)) == ("IN", "IN")
+    assert policy.visible(cast.emil, Person).filter(pk=case.person_id).exists()
     consent_record(actor=cast.bob, person=case.person, purpose=Purpose.REFERRAL_TO_SERVICES, given=True, language="hi")
-    assert _shared(case) == "IN"
+    assert (_shared(case), _person_shared(case)) == ("IN", "IN")
     consent_withdraw(actor=cast.bob, consent=consent)
-    assert _shared(case) == ""
+    assert (_shared(case), _person_shared(case)) == ("", "")
     assert not policy.visible(cast.emil, Case).filter(pk=case.pk).exists()
+    assert not policy.visible(cast.emil, Person).filter(pk=case.person_id).exists()
 
 
 def test_a_new_case_and_a_new_nationality_follow_the_persons_consent(cast, national_case) -> None:
@@ -276,8 +282,20 @@ def test_a_new_case_and_a_new_nationality_follow_the_persons_consent(cast, natio
     assert _shared(second) == "IN"
     assert set(policy.visible(cast.emil, Case).values_list("pk", flat=True)) >= {first.pk, second.pk}
     person_update(actor=cast.alice, person=first.person, nationality="PH")
-    assert (_shared(first), _shared(second)) == ("PH", "PH")
+    assert (_shared(first), _shared(second), _person_shared(first)) == ("PH", "PH", "PH")
     assert not policy.visible(cast.emil, Case).filter(pk__in=[first.pk, second.pk]).exists()
+    assert not policy.visible(cast.emil, Person).filter(pk=first.person_id).exists()
+
+
+def test_saving_a_copy_loaded_before_the_consent_keeps_the_person_shared(cast, national_case) -> None:
+    from himaya.people.services import person_update
+
+    case = national_case("IN")
+    loaded = Person.objects.get(pk=case.person_id)  # another request's copy, loaded before the consent
+    share_with_embassy(cast, case, recipient=None)
+    person_update(actor=cast.alice, person=loaded, given_name_latin="Ravi Kumar")
+    assert _person_shared(case) == "IN"
+    assert policy.visible(cast.emil, Person).filter(pk=case.person_id).exists()
 
 
 def test_a_stale_pre_filter_never_shows_a_case_and_the_rebuild_mends_it(cast, national_case) -> None:
@@ -292,6 +310,22 @@ def test_a_stale_pre_filter_never_shows_a_case_and_the_rebuild_mends_it(cast, na
     # And the other way round: the consent was withdrawn behind the column's back.
     Consent.objects.filter(pk=consent.pk).update(withdrawn_at=consent.recorded_at)
     assert not policy.visible(cast.emil, Case).filter(pk=shown.pk).exists()
-    assert embassy_share_rebuild() == 2
-    assert (_shared(hidden), _shared(shown)) == ("", "")
+    assert embassy_share_rebuild() == 3  # both cases, and the person of the withdrawn consent
+    assert (_shared(hidden), _shared(shown), _person_shared(shown)) == ("", "", "")
+    assert embassy_share_rebuild() == 0
+
+
+def test_a_stale_person_pre_filter_never_shows_a_person_and_the_rebuild_mends_it(cast, national_case) -> None:
+    from himaya.consent.sharing import embassy_share_rebuild
+
+    hidden, shown, moved = national_case("IN"), national_case("IN"), national_case("IN")
+    share_with_embassy(cast, shown, recipient=None)
+    share_with_embassy(cast, moved, recipient=None)
+    Person.objects.filter(pk=hidden.person_id).update(embassy_share_country="IN")  # no consent says so
+    Person.objects.filter(pk=moved.person_id).update(nationality="PH")  # behind the column's back
+    visible = set(policy.visible(cast.emil, Person).values_list("pk", flat=True))
+    assert shown.person_id in visible and not visible & {hidden.person_id, moved.person_id}
+    assert not policy.can(cast.emil, policy.VIEW, Person.objects.get(pk=hidden.person_id))
+    assert embassy_share_rebuild() == 3  # hidden's person cleared; moved's person and case now PH
+    assert (_person_shared(hidden), _person_shared(shown), _person_shared(moved)) == ("", "IN", "PH")
     assert embassy_share_rebuild() == 0

@@ -150,4 +150,5 @@ def test_national_consents_gate_the_referrals_and_the_embassies_view() -> None:
     # The embassy rule's pre-filter is loaded as the consent services keep it.
     assert embassy_share_rebuild() == 0
     assert Case.objects.exclude(embassy_share_country="").exists()
+    assert Person.objects.exclude(embassy_share_country="").exists()
     assert verify_chain().problem is None
